@@ -1,0 +1,56 @@
+# sopsocial: `make run` to try it, `make test` to prove it. See README.md.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format worker beat asgi migrate demo install bench clean-venv
+
+$(BIN)/activate:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: sopsocial needs Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+## Serve http://127.0.0.1:8000 (embedded default: SQLite, in-memory channel layer, inline tasks).
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole suite. On the embedded default, tests that need PostgreSQL/Redis/chromium are skipped with
+## a reason; with CI=true a missing service fails the run instead (.ci/run sets everything up).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Full-stack processes (need DATABASE_URL and REDIS_URL); docker-compose.yml runs the same commands.
+asgi: install
+	$(BIN)/daphne -b $(HOST) -p $(PORT) sopsocial.asgi:application
+
+worker: install
+	$(BIN)/celery -A sopsocial worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(BIN)/celery -A sopsocial beat --loglevel=INFO --schedule=var/celerybeat-schedule
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,73 @@
+"""Writing audit events. Every action calls `record()` inside its own transaction."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils import timezone
+
+from . import context
+from .chain import GENESIS_HASH, event_hash
+from .models import AuditEvent
+
+# Namespace for pg_advisory_xact_lock(bigint): the high bits say "audit chain", the low bits the tenant.
+_LOCK_NAMESPACE = 0x5A0D17 << 32
+
+
+def _jsonable(value):
+    """Round-trip through JSON so the hashed value is exactly what the database will hand back."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def actor_label_for(user):
+    if user is None:
+        return "system"
+    return user.get_full_name() or user.get_username()
+
+
+def _lock_chain(tenant_id):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_NAMESPACE | tenant_id])
+    # SQLite serialises writers on the database file; the unique (tenant, seq) constraint is the backstop.
+
+
+def record(*, tenant, verb, actor=None, actor_label=None, subject=None, target="", before=None, after=None):
+    """Append one event to the tenant's chain. Must run inside the action's transaction, so the event
+    commits or rolls back with the change it describes."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must be called inside the action's transaction.atomic()")
+    _lock_chain(tenant.pk)
+    last = AuditEvent.objects.filter(tenant_id=tenant.pk).order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    ctx = context.current()
+    fields = dict(
+        tenant_id=tenant.pk,
+        seq=seq,
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor_label or actor_label_for(actor),
+        verb=verb,
+        subject_id=subject.pk if subject is not None else None,
+        target=str(target)[:300],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+        at=timezone.now(),
+        prev_hash=prev_hash,
+    )
+    event = AuditEvent(**fields, hash=event_hash(**fields))
+    event.save(force_insert=True)
+    return event
+
+
+def changed_fields(obj, fields, new_values):
+    """(before, after) dicts of only the fields whose value changes; used to audit old -> new."""
+    before, after = {}, {}
+    for name in fields:
+        old, new = getattr(obj, name), new_values.get(name, getattr(obj, name))
+        if old != new:
+            before[name], after[name] = old, new
+    return before, after

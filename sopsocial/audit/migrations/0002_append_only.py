@@ -1,0 +1,18 @@
+from django.db import migrations
+
+from sopsocial.audit.immutability import statements
+
+
+def install(apps, schema_editor):
+    for sql in statements(schema_editor.connection.vendor, install=True):
+        schema_editor.execute(sql)
+
+
+def remove(apps, schema_editor):
+    for sql in statements(schema_editor.connection.vendor, install=False):
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0001_initial")]
+    operations = [migrations.RunPython(install, remove)]

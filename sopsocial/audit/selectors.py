@@ -1,0 +1,56 @@
+"""Reads of the audit trail shared by the log page, the CSV export and the per-subject trail."""
+
+from django.utils.dateparse import parse_date
+
+from .models import AuditEvent
+
+
+def audit_log_for(tenant, *, actor=None, verb=None, subject_kind=None, since=None, until=None, query=None):
+    events = AuditEvent.objects.filter(tenant=tenant).select_related("actor", "subject")
+    if actor:
+        events = events.filter(actor_label__icontains=actor)
+    if verb:
+        events = events.filter(verb=verb)
+    if subject_kind:
+        events = events.filter(subject__kind=subject_kind)
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    if query:
+        events = events.filter(target__icontains=query)
+    return events.order_by("-seq")
+
+
+def parse_filters(params):
+    """Filters from a query string; unparseable dates are reported, not silently dropped."""
+    errors, filters = {}, {}
+    for key in ("actor", "verb", "subject_kind", "query"):
+        value = params.get(key, "").strip()
+        if value:
+            filters[key] = value[:200]
+    for key in ("since", "until"):
+        raw = params.get(key, "").strip()
+        if raw:
+            try:
+                value = parse_date(raw)
+            except ValueError:
+                value = None
+            if value is None:
+                errors[key] = "Use a date like 2026-11-24."
+            else:
+                filters[key] = value
+    return filters, errors
+
+
+def verbs_in(tenant):
+    return AuditEvent.objects.filter(tenant=tenant).order_by("verb").values_list("verb", flat=True).distinct()
+
+
+def trail_for_subject(subject, limit=200):
+    """The subject's own events, oldest first, as the trail component shows them."""
+    return list(
+        AuditEvent.objects.filter(tenant_id=subject.tenant_id, subject=subject)
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )[::-1]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "site"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("tenants/", views.tenants, name="tenants"),
+    path("healthz", views.healthz, name="healthz"),
+]
+tenant_urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,85 @@
+"""The small API domain apps use to give each followable object its Subject and its parents.
+
+Call `sync_subject(obj)` from the action that creates or changes `obj`, inside its transaction:
+it creates the Subject on first use, keeps title/url in step, and replaces the parent links.
+"""
+
+from django.db import transaction
+
+from sopsocial.audit.actions import record
+
+from .models import Subject, SubjectParent, SubjectShare
+
+
+def save_with_subject(obj, *, tenant=None, **save_kwargs):
+    """Save a `HasSubject` object and keep its Subject in step (created on first save; title, url
+    and parents updated afterwards). Call it from the action, inside its transaction."""
+    tenant = tenant or obj.tenant
+    if obj.subject_id is None:
+        obj.subject = Subject.objects.create(
+            tenant=tenant, kind=obj.subject_kind, title=obj.subject_title()[:300]
+        )
+    obj.save(**save_kwargs)
+    subject = obj.subject
+    title, url = obj.subject_title()[:300], obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    if (subject.title, subject.url) != (title, url):
+        subject.title, subject.url = title, url
+        subject.save(update_fields=["title", "url"])
+    set_parents(subject, [p if isinstance(p, Subject) else p.subject for p in obj.subject_parents()])
+    return obj
+
+
+def create_subject(*, tenant, kind, title, url="", parents=()):
+    """A Subject for something that is not a model of its own (a topic, a plan as a whole)."""
+    subject = Subject.objects.create(tenant=tenant, kind=kind, title=title[:300], url=url)
+    set_parents(subject, parents)
+    return subject
+
+
+def set_parents(subject, parents):
+    wanted = {p.pk for p in parents if p is not None and p.pk != subject.pk}
+    for parent in parents:
+        if parent is not None and parent.tenant_id != subject.tenant_id:
+            raise ValueError("a subject's parents belong to the same tenant")
+    current = set(SubjectParent.objects.filter(child=subject).values_list("parent_id", flat=True))
+    if wanted == current:
+        return
+    SubjectParent.objects.filter(child=subject, parent_id__in=current - wanted).delete()
+    SubjectParent.objects.bulk_create(
+        [SubjectParent(tenant_id=subject.tenant_id, child=subject, parent_id=pid) for pid in wanted - current]
+    )
+
+
+@transaction.atomic
+def do_share_subject(member, subject, partner):
+    """Make a subject visible to a partner organisation's users. Audited."""
+    if partner.tenant_id != subject.tenant_id or subject.tenant_id != member.tenant_id:
+        raise ValueError("subject, partner and member must share a tenant")
+    _, created = SubjectShare.objects.get_or_create(
+        tenant_id=subject.tenant_id, subject=subject, partner=partner
+    )
+    if created:
+        record(
+            tenant=subject.tenant,
+            actor=member.user,
+            verb="subject.share",
+            subject=subject,
+            target=subject.title,
+            after={"partner": partner.name},
+        )
+    return created
+
+
+@transaction.atomic
+def do_unshare_subject(member, subject, partner):
+    deleted, _ = SubjectShare.objects.filter(subject=subject, partner=partner).delete()
+    if deleted:
+        record(
+            tenant=subject.tenant,
+            actor=member.user,
+            verb="subject.unshare",
+            subject=subject,
+            target=subject.title,
+            before={"partner": partner.name},
+        )
+    return bool(deleted)

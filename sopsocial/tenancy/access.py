@@ -1,0 +1,87 @@
+"""The one guard every tenant route goes through, and fetch-by-id helpers scoped to the member.
+
+`tenant_view` resolves `/t/<tenant_slug>/` once: anonymous -> login (401 JSON for API/htmx calls),
+not an active member -> 404 (the tenant's existence is not revealed), external partner users -> 404
+unless the view allows them, wrong role -> 403. The view receives `member` instead of the slug.
+`TenantGuardCheckMiddleware` refuses to run a tenant route whose view lacks this guard.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+
+from .models import Invitation, Membership, Role
+
+GUARD_MARKER = "_sopsocial_tenant_guard"
+
+
+def member_for(user, tenant_slug):
+    """The user's active membership in the tenant, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    member = (
+        Membership.objects.select_related("tenant", "user", "partner")
+        .filter(tenant__slug=tenant_slug, user=user, is_active=True)
+        .first()
+    )
+    if member is None:
+        raise Http404("No such tenant")
+    return member
+
+
+def _unauthenticated(request):
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        return JsonResponse({"error": "authentication required"}, status=401)
+    if getattr(request, "htmx", False):
+        response = JsonResponse({"error": "authentication required"}, status=401)
+        response["HX-Redirect"] = f"/accounts/login/?next={request.path}"
+        return response
+    return redirect_to_login(request.get_full_path())
+
+
+def tenant_view(view=None, *, roles=None, allow_external=False):
+    """Decorate a view `f(request, member, **kwargs)` served under `/t/<tenant_slug>/`."""
+
+    def decorate(func):
+        @wraps(func)
+        def guarded(request, tenant_slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return _unauthenticated(request)
+            member = member_for(request.user, tenant_slug)
+            if member.is_external and not allow_external:
+                raise Http404
+            if roles is not None and (member.is_external or member.role not in roles):
+                raise PermissionDenied("Your role does not allow this.")
+            request.member, request.tenant = member, member.tenant
+            request.session["last_tenant"] = member.tenant.slug
+            return func(request, member, *args, **kwargs)
+
+        setattr(guarded, GUARD_MARKER, True)
+        guarded.tenant_roles = roles
+        guarded.allow_external = allow_external
+        return guarded
+
+    return decorate(view) if view is not None else decorate
+
+
+ADMIN_ONLY = (Role.ADMIN,)
+PLANNERS = (Role.ADMIN, Role.PLANNER)
+
+
+def access_membership(member, membership_id):
+    try:
+        return Membership.objects.select_related("user", "partner").get(
+            tenant=member.tenant, pk=membership_id
+        )
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_invitation(member, invitation_id):
+    try:
+        return Invitation.objects.get(tenant=member.tenant, pk=invitation_id)
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

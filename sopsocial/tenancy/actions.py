@@ -1,0 +1,239 @@
+"""Writes to tenants, memberships and invitations. Each one is atomic and audited."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sopsocial.audit.actions import changed_fields, record
+
+from .models import Invitation, Membership, Partner, Role, Tenant
+
+User = get_user_model()
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_tenant(*, slug, name, actor=None):
+    tenant = Tenant.objects.create(slug=slug, name=name)
+    record(tenant=tenant, actor=actor, verb="tenant.create", target=name, after={"slug": slug, "name": name})
+    return tenant
+
+
+@transaction.atomic
+def do_create_partner(*, tenant, name, kind, actor=None):
+    partner = Partner.objects.create(tenant=tenant, name=name, kind=kind)
+    record(tenant=tenant, actor=actor, verb="partner.create", target=name, after={"name": name, "kind": kind})
+    return partner
+
+
+@transaction.atomic
+def do_add_member(*, tenant, user, role, department="", title="", partner=None, actor=None):
+    membership = Membership.objects.create(
+        tenant=tenant, user=user, role=role, department=department, title=title, partner=partner
+    )
+    record(
+        tenant=tenant,
+        actor=actor,
+        verb="member.add",
+        target=user.get_username(),
+        after={"user": user.get_username(), "role": role, "partner": partner.name if partner else None},
+    )
+    return membership
+
+
+def _require_admin(member):
+    if not member.is_admin:
+        raise PermissionDenied("Only an admin of this tenant can do that.")
+
+
+def check_invite(member, *, email, role, department="", title="", partner=None):
+    """Validate then create an invitation; returns (invitation, token). The token is shown/sent once."""
+    _require_admin(member)
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": "Unknown role."})
+    if partner is not None and partner.tenant_id != member.tenant_id:
+        raise ValidationError({"partner": "Unknown partner."})
+    if Membership.objects.filter(tenant=member.tenant, user__email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": "This person is already a member."})
+    return do_create_invitation(
+        member, email=email, role=role, department=department, title=title, partner=partner
+    )
+
+
+@transaction.atomic
+def do_create_invitation(member, *, email, role, department, title, partner):
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        tenant=member.tenant,
+        email=email,
+        role=role,
+        department=department,
+        title=title,
+        partner=partner,
+        token_hash=hash_token(token),
+        invited_by=member.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    record(
+        tenant=member.tenant,
+        actor=member.user,
+        verb="invitation.create",
+        target=email,
+        after={"email": email, "role": role, "partner": partner.name if partner else None},
+    )
+    link = f"{settings.SITE_URL}/invite/{token}/"
+    transaction.on_commit(lambda: _send_invitation(invitation, link, member.display_name))
+    return invitation, token
+
+
+def _send_invitation(invitation, link, inviter_name):
+    context = {"invitation": invitation, "link": link, "inviter": inviter_name}
+    send_mail(
+        subject=f"{inviter_name} invited you to {invitation.tenant.name} on sopsocial",
+        message=render_to_string("tenancy/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def pending_invitation_for(token):
+    """The invitation behind a token if it can still be accepted, else a ValidationError saying why."""
+    invitation = (
+        Invitation.objects.select_related("tenant", "partner").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None:
+        raise ValidationError("This invitation link is not valid.")
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        raise ValidationError("This invitation was withdrawn.")
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError("This invitation has expired. Ask for a new one.")
+    return invitation
+
+
+@transaction.atomic
+def do_accept_invitation(token, *, user=None, username=None, password=None, first_name="", last_name=""):
+    """Accept an invitation as `user`, or create the account first. Single use: the row is locked."""
+    invitation = pending_invitation_for(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError("This invitation has already been used.")
+    if user is None:
+        user = User.objects.create_user(
+            username=username,
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
+    existing = Membership.objects.filter(tenant=invitation.tenant, user=user).first()
+    if existing is not None and existing.is_active:
+        raise ValidationError("You are already a member of this tenant.")
+    if existing is not None:
+        existing.is_active, existing.role, existing.partner = True, invitation.role, invitation.partner
+        existing.department, existing.title = invitation.department, invitation.title
+        existing.save()
+        membership = existing
+    else:
+        membership = Membership.objects.create(
+            tenant=invitation.tenant,
+            user=user,
+            role=invitation.role,
+            department=invitation.department,
+            title=invitation.title,
+            partner=invitation.partner,
+        )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record(
+        tenant=invitation.tenant,
+        actor=user,
+        verb="invitation.accept",
+        target=invitation.email,
+        after={"user": user.get_username(), "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def do_revoke_invitation(member, invitation):
+    _require_admin(member)
+    if not invitation.is_pending:
+        raise ValidationError("This invitation is no longer pending.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(tenant=member.tenant, actor=member.user, verb="invitation.revoke", target=invitation.email)
+
+
+def _other_active_admins(membership):
+    return (
+        Membership.objects.filter(tenant=membership.tenant, role=Role.ADMIN, partner=None, is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def check_change_role(member, membership, *, role, department=None, title=None):
+    """An admin changes someone's role (and display department/title). The last admin stays admin."""
+    _require_admin(member)
+    if role not in Role.values:
+        raise ValidationError({"role": "Unknown role."})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk, tenant=member.tenant)
+    if membership.partner_id is not None and role == Role.ADMIN:
+        raise ValidationError({"role": "Partner users cannot be admins."})
+    if membership.role == Role.ADMIN and role != Role.ADMIN and not _other_active_admins(membership):
+        raise ValidationError({"role": "The tenant must keep at least one admin."})
+    new = {"role": role}
+    if department is not None:
+        new["department"] = department
+    if title is not None:
+        new["title"] = title
+    before, after = changed_fields(membership, new, new)
+    if not after:
+        return membership
+    for key, value in after.items():
+        setattr(membership, key, value)
+    membership.save(update_fields=list(after))
+    record(
+        tenant=member.tenant,
+        actor=member.user,
+        verb="member.change_role",
+        target=membership.user.get_username(),
+        before=before,
+        after=after,
+    )
+    return membership
+
+
+@transaction.atomic
+def check_deactivate_member(member, membership):
+    _require_admin(member)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk, tenant=member.tenant)
+    if not membership.is_active:
+        raise ValidationError("This person is already removed.")
+    if membership.role == Role.ADMIN and not _other_active_admins(membership):
+        raise ValidationError("The tenant must keep at least one admin.")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    record(
+        tenant=member.tenant,
+        actor=member.user,
+        verb="member.remove",
+        target=membership.user.get_username(),
+        before={"active": True},
+        after={"active": False},
+    )

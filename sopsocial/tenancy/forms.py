@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+
+from .models import Partner, Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    department = forms.CharField(max_length=100, required=False)
+    title = forms.CharField(max_length=100, required=False, label="Job title")
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label="— internal (our own staff) —",
+        help_text="Partner users see only what is shared with their organisation.",
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(tenant=tenant)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("partner") and data.get("role") == Role.ADMIN:
+            self.add_error("role", "Partner users cannot be admins.")
+        return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    department = forms.CharField(max_length=100, required=False)
+    title = forms.CharField(max_length=100, required=False, label="Job title")
+
+
+class AcceptInvitationForm(forms.Form):
+    """Creates the account of someone who accepts an invitation without having one."""
+
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150, required=False)
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        error_messages={"invalid": "Letters, digits and @ . + - _ only."},
+    )
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken.")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            user = get_user_model()(username=data.get("username", ""), first_name=data.get("first_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

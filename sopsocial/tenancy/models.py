@@ -1,0 +1,117 @@
+"""Tenants, the people in them (memberships with a role) and their outside partner organisations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Tenant(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Partner(models.Model):
+    """An outside organisation (supplier, 3PL, customer) whose users see only what is shared with it."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", "Supplier"
+        LOGISTICS = "3pl", "3PL / logistics"
+        CUSTOMER = "customer", "Customer"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("tenant", Lower("name"), name="partner_unique_name_per_tenant")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    PLANNER = "planner", "Planner"
+    EXECUTIVE = "executive", "Executive"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A user's seat in a tenant. A user may hold several (one per tenant) and switches between them.
+
+    A membership with a partner is external: that person sees only subjects shared with the partner.
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    department = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user_per_tenant")
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.tenant.slug} ({self.role})"
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN and self.partner_id is None
+
+    @property
+    def is_external(self):
+        return self.partner_id is not None
+
+    @property
+    def display_name(self):
+        return self.user.get_full_name() or self.user.username
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation. Only the SHA-256 of the token is stored."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    department = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"invitation of {self.email} to {self.tenant.slug}"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None

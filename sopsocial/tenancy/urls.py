@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tenancy"
+urlpatterns = [
+    path("people/", views.people, name="people"),
+    path("people/<int:membership_id>/role/", views.change_role, name="change_role"),
+    path("people/<int:membership_id>/remove/", views.remove_member, name="remove_member"),
+    path("invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
+]

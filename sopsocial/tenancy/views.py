@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import actions
+from .access import ADMIN_ONLY, access_invitation, access_membership, tenant_view
+from .forms import AcceptInvitationForm, InviteForm, RoleForm
+from .models import Membership, Role
+
+
+def _people_context(member, invite_form=None):
+    memberships = Membership.objects.filter(tenant=member.tenant).select_related("user", "partner")
+    return {
+        "active_members": [m for m in memberships if m.is_active],
+        "former_members": [m for m in memberships if not m.is_active],
+        "invitations": member.tenant.invitations.filter(accepted_at=None, revoked_at=None).select_related(
+            "partner"
+        ),
+        "invite_form": invite_form or InviteForm(tenant=member.tenant),
+        "roles": Role.choices,
+    }
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@tenant_view(roles=ADMIN_ONLY)
+def people(request, member):
+    invite_form = None
+    if request.method == "POST":
+        invite_form = InviteForm(request.POST, tenant=member.tenant)
+        if invite_form.is_valid():
+            try:
+                invitation, token = actions.check_invite(member, **invite_form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(invite_form, error)
+            else:
+                request.session["new_invite_link"] = request.build_absolute_uri(f"/invite/{token}/")
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+    context = _people_context(member, invite_form)
+    context["new_invite_link"] = request.session.pop("new_invite_link", None)
+    status = 400 if invite_form is not None else 200
+    return render(request, "tenancy/people.html", context, status=status)
+
+
+@require_POST
+@tenant_view(roles=ADMIN_ONLY)
+def change_role(request, member, membership_id):
+    target = access_membership(member, membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Role change refused: " + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+    try:
+        actions.check_change_role(member, target, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "Role change refused: " + "; ".join(error.messages))
+    else:
+        messages.success(request, f"{target.display_name} is now {target.get_role_display().lower()}.")
+    return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+
+
+@require_POST
+@tenant_view(roles=ADMIN_ONLY)
+def remove_member(request, member, membership_id):
+    target = access_membership(member, membership_id)
+    try:
+        actions.check_deactivate_member(member, target)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, f"{target.display_name} no longer has access.")
+    return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+
+
+@require_POST
+@tenant_view(roles=ADMIN_ONLY)
+def revoke_invitation(request, member, invitation_id):
+    invitation = access_invitation(member, invitation_id)
+    try:
+        actions.do_revoke_invitation(member, invitation)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation of {invitation.email} withdrawn.")
+    return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+
+
+def accept_invitation(request, token):
+    """Public: the invitee follows the link, signs in or creates an account, and joins the tenant."""
+    try:
+        invitation = actions.pending_invitation_for(token)
+    except ValidationError as error:
+        return render(request, "tenancy/invitation_invalid.html", {"problem": error.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None) if not request.user.is_authenticated else None
+    if request.method == "POST":
+        try:
+            if request.user.is_authenticated:
+                membership = actions.do_accept_invitation(token, user=request.user)
+            elif form.is_valid():
+                data = form.cleaned_data
+                membership = actions.do_accept_invitation(
+                    token,
+                    username=data["username"],
+                    password=data["password1"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except ValidationError as error:
+            return render(
+                request, "tenancy/invitation_invalid.html", {"problem": error.messages[0]}, status=410
+            )
+        if membership is not None:
+            messages.success(request, f"Welcome to {membership.tenant.name}.")
+            return redirect("pages:home", tenant_slug=membership.tenant.slug)
+    status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "tenancy/accept_invitation.html", {"invitation": invitation, "form": form}, status=status
+    )

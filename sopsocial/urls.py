@@ -1,0 +1,33 @@
+"""URL map. Everything a tenant owns lives under /t/<tenant_slug>/ and every view there is wrapped by
+`sopsocial.tenancy.access.tenant_view` (enforced by TenantGuardCheckMiddleware and the URL-walking test)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sopsocial.pages import urls as pages_urls
+from sopsocial.tenancy import views as tenancy_views
+
+tenant_patterns = [
+    path("", include((pages_urls.tenant_urlpatterns, "pages"), namespace="pages")),
+    path("", include("sopsocial.tenancy.urls")),
+    path("", include("sopsocial.subjects.urls")),
+    path("", include("sopsocial.audit.urls")),
+    path("", include("planning.urls")),
+    path("", include("feeds.urls")),
+    path("", include("alerts.urls")),
+]
+
+urlpatterns = [
+    path("", include("sopsocial.pages.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
+    path("platform-admin/", admin.site.urls),
+    path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+]
+
+handler400 = "sopsocial.pages.views.error_400"
+handler403 = "sopsocial.pages.views.error_403"
+handler404 = "sopsocial.pages.views.error_404"
+handler500 = "sopsocial.pages.views.error_500"

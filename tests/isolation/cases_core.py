@@ -1,0 +1,59 @@
+from sopsocial.subjects.actions import create_subject
+from sopsocial.tenancy.models import Invitation
+
+from ..factories import MembershipFactory
+from .registry import RouteCase
+
+ROUTES = [
+    RouteCase("pages:home", external_ok=True),
+    RouteCase("tenancy:people", methods=("GET", "POST"), data={"email": "x@example.com", "role": "viewer"}),
+    RouteCase("tenancy:change_role", methods=("POST",), data={"role": "admin"}),
+    RouteCase("tenancy:remove_member", methods=("POST",)),
+    RouteCase("tenancy:revoke_invitation", methods=("POST",)),
+    RouteCase("subjects:subject", external_ok=True),
+    RouteCase("audit:log"),
+    RouteCase("audit:export"),
+    RouteCase("audit:verify", methods=("POST",)),
+]
+
+
+def _invitation(world):
+    from django.utils import timezone
+
+    return Invitation.objects.create(
+        tenant=world.tenant,
+        email="pending@example.com",
+        role="viewer",
+        token_hash="f" * 64,
+        expires_at=timezone.now() + timezone.timedelta(days=3),
+    )
+
+
+KWARGS = {
+    "membership_id": lambda world: (
+        world.once("membership", lambda: MembershipFactory(tenant=world.tenant)).pk
+    ),
+    "invitation_id": lambda world: world.once("invitation", lambda: _invitation(world)).pk,
+    "subject_id": lambda world: (
+        world.once(
+            "subject", lambda: create_subject(tenant=world.tenant, kind="topic", title="Victim topic")
+        ).pk
+    ),
+}
+
+# Routes outside any tenant: (name, expected anonymous status codes). Known, so the walk can tell a new
+# unguarded route from these.
+PUBLIC_ROUTES = {
+    "site:start",
+    "site:tenants",
+    "site:healthz",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "accept_invitation",
+}
