@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "feeds"
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -5,11 +5,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sopsocial.pages import urls as pages_urls
 from sopsocial.tenancy import views as tenancy_views
 
 tenant_patterns = [
-    path("", include((pages_urls.tenant_urlpatterns, "pages"), namespace="pages")),
     path("", include("sopsocial.tenancy.urls")),
     path("", include("sopsocial.subjects.urls")),
     path("", include("sopsocial.audit.urls")),

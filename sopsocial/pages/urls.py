@@ -8,6 +8,3 @@ urlpatterns = [
     path("tenants/", views.tenants, name="tenants"),
     path("healthz", views.healthz, name="healthz"),
 ]
-tenant_urlpatterns = [
-    path("", views.home, name="home"),
-]

@@ -3,7 +3,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
 
 
@@ -14,9 +13,9 @@ def start(request):
     slugs = [m.tenant.slug for m in memberships]
     last = request.session.get("last_tenant")
     if last in slugs:
-        return redirect("pages:home", tenant_slug=last)
+        return redirect("feeds:home", tenant_slug=last)
     if len(slugs) == 1:
-        return redirect("pages:home", tenant_slug=slugs[0])
+        return redirect("feeds:home", tenant_slug=slugs[0])
     return redirect("site:tenants")
 
 
@@ -26,11 +25,6 @@ def tenants(request):
         "tenant", "partner"
     )
     return render(request, "pages/tenants.html", {"memberships": memberships.order_by("tenant__name")})
-
-
-@tenant_view(allow_external=True)
-def home(request, member):
-    return render(request, "pages/home.html", {})
 
 
 def healthz(request):

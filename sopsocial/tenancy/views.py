@@ -125,7 +125,7 @@ def accept_invitation(request, token):
             )
         if membership is not None:
             messages.success(request, f"Welcome to {membership.tenant.name}.")
-            return redirect("pages:home", tenant_slug=membership.tenant.slug)
+            return redirect("feeds:home", tenant_slug=membership.tenant.slug)
     status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
     return render(
         request, "tenancy/accept_invitation.html", {"invitation": invitation, "form": form}, status=status

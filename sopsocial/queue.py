@@ -1,0 +1,31 @@
+"""Queue a Celery task by name after the current transaction commits.
+
+Apps use this to trigger work owned by another app without importing it (planning -> alerts). In the
+embedded mode (CELERY_TASK_ALWAYS_EAGER) the task runs inline after commit; a task that is not
+registered is skipped there with a log line, because the durable outbox row that triggered it is swept
+later anyway. With a broker the message is sent by name, so the web process need not import the task.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from sopsocial.celery import app
+
+log = logging.getLogger(__name__)
+
+
+def send_now(name, **kwargs):
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        task = app.tasks.get(name)
+        if task is None:
+            log.info("task %s is not registered; skipped (embedded mode)", name)
+            return
+        task.apply(kwargs=kwargs, throw=True)
+    else:
+        app.send_task(name, kwargs=kwargs)
+
+
+def enqueue_on_commit(name, **kwargs):
+    transaction.on_commit(lambda: send_now(name, **kwargs))

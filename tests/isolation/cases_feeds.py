@@ -1,0 +1,6 @@
+from .registry import RouteCase
+
+ROUTES = [
+    RouteCase("feeds:home", external_ok=True),
+]
+KWARGS = {}
