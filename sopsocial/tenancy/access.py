@@ -56,7 +56,8 @@ def tenant_view(view=None, *, roles=None, allow_external=False):
             if roles is not None and (member.is_external or member.role not in roles):
                 raise PermissionDenied("Your role does not allow this.")
             request.member, request.tenant = member, member.tenant
-            request.session["last_tenant"] = member.tenant.slug
+            if request.session.get("last_tenant") != member.tenant.slug:  # avoid a session write per request
+                request.session["last_tenant"] = member.tenant.slug
             return func(request, member, *args, **kwargs)
 
         setattr(guarded, GUARD_MARKER, True)

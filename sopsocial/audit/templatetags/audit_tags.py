@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+
+def _show(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    return str(value)
+
+
+@register.filter
+def field_changes(event):
+    """[(field, old, new)] for an event's before/after, so a page reads "role: viewer → planner"."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [("", _show(event.before), _show(event.after))]
+    keys = list(dict.fromkeys([*before, *after]))
+    return [(key.replace("_", " "), _show(before.get(key)), _show(after.get(key))) for key in keys]
