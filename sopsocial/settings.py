@@ -171,6 +171,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, not the cookie
 INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "7"))
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))  # per username; four times that per address
+LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- Security headers ------------------------------------------------------------------------

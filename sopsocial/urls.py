@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sopsocial.tenancy import views as tenancy_views
+from sopsocial.tenancy.forms import ThrottledAuthenticationForm
 
 tenant_patterns = [
     path("", include("sopsocial.tenancy.urls")),
@@ -18,7 +19,13 @@ tenant_patterns = [
 
 urlpatterns = [
     path("", include("sopsocial.pages.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=ThrottledAuthenticationForm
+        ),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("platform-admin/", admin.site.urls),

@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
+from sopsocial.audit.middleware import client_ip
+
+from . import throttle
 from .models import Partner, Role
 
 
@@ -67,4 +71,26 @@ class AcceptInvitationForm(forms.Form):
                 password_validation.validate_password(p1, user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return data
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The login form, refusing further attempts after too many failures (see throttle.py)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many failed attempts. Wait a few minutes, or reset your password.",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        ip = client_ip(self.request) if self.request else None
+        if throttle.is_locked(username, ip):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.note_failure(username, ip)
+            raise
+        throttle.clear(username, ip)
         return data

@@ -28,6 +28,23 @@ def test_login_with_a_wrong_password_says_so_and_does_not_log_in(client, admin_m
     assert "_auth_user_id" not in client.session
 
 
+def test_repeated_failed_logins_lock_the_username_for_a_while(client, admin_member, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    username = admin_member.user.username
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": username, "password": "guess"})
+    response = client.post(reverse("login"), {"username": username, "password": "correct horse battery"})
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    assert (
+        client.post(reverse("login"), {"username": username, "password": "correct horse battery"}).status_code
+        == 302
+    )
+
+
 def test_login_lands_on_the_only_tenant_home(client, admin_member):
     response = client.post(
         reverse("login"),
