@@ -1,0 +1,60 @@
+"""Shared browser helpers for the end-to-end tests: Debian's chromium through Playwright, accessibility
+checks with the vendored axe-core, keyboard reachability and the no-horizontal-scroll check."""
+
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Serious and critical axe-core findings on the current page (WCAG 2.x A/AA and best practice)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+def horizontal_overflow(page):
+    """How many pixels the page is wider than the viewport (0 = no horizontal scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def unreachable_by_keyboard(page, limit=200):
+    """Visible interactive elements that Tab never reaches, in document order."""
+    page.evaluate(
+        """() => {
+        window.__seen = new Set();
+        document.addEventListener('focusin', e => window.__seen.add(e.target), true);
+        document.activeElement && document.activeElement.blur();
+    }"""
+    )
+    page.locator("body").focus()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+    return page.evaluate(
+        """() => {
+        const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+        const items = [...document.querySelectorAll(selector)]
+          .filter(el => !el.disabled && el.offsetParent !== null)
+          .filter(el => getComputedStyle(el).visibility !== 'hidden')
+          .filter(el => !el.closest('details:not([open])') || el.tagName === 'SUMMARY');
+        return items.filter(el => !window.__seen.has(el)).map(el => el.outerHTML.slice(0, 120));
+    }"""
+    )
