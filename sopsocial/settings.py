@@ -236,3 +236,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- feeds ---------------------------------------------------------------------------------------
+# Attachments: per-file size limit, image pixel limit (decompression-bomb guard), ZIP/Office unpacked limit.
+FEEDS_MAX_UPLOAD_BYTES = int(env("FEEDS_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+FEEDS_MAX_IMAGE_PIXELS = int(env("FEEDS_MAX_IMAGE_PIXELS", str(40_000_000)))
+FEEDS_MAX_UNZIPPED_BYTES = int(env("FEEDS_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
+FEEDS_MAX_FILES_PER_POST = int(env("FEEDS_MAX_FILES_PER_POST", "10"))
+FEEDS_POST_MAX_CHARS = int(env("FEEDS_POST_MAX_CHARS", "10000"))
+FEEDS_PAGE_SIZE = int(env("FEEDS_PAGE_SIZE", "20"))
+FEEDS_FOLLOW_BACKFILL = int(env("FEEDS_FOLLOW_BACKFILL", "20"))  # items copied into the inbox on follow
+FEEDS_POLL_SECONDS = int(env("FEEDS_POLL_SECONDS", "20"))  # polling fallback when websockets fail
+FILE_UPLOAD_MAX_MEMORY_SIZE = FEEDS_MAX_UPLOAD_BYTES  # uploads are read whole for sniffing anyway
+CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
+    "task": "feeds.send_daily_digests",
+    "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
+}
+FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))

@@ -1,0 +1,61 @@
+"""Input parsing for feed pages. Business rules live in actions.check_*; these only shape the input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sopsocial.subjects.models import SubjectKind
+
+from .models import Reaction, Visibility
+from .selectors import HOME_FILTERS
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(label=_("Post"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.INTERNAL
+    )
+    tagged = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Tag ids are checked against what the member may see by the action, not by a choices list.
+        self.fields["tagged"].valid_value = lambda value: str(value).isdigit()
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(label=_("Post"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class ReactionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+
+
+class ForwardForm(forms.Form):
+    recipients = forms.TypedMultipleChoiceField(label=_("To"), coerce=int, choices=())
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [(m.pk, f"{m.display_name} ({m.user.username})") for m in people]
+
+
+class HomeFilterForm(forms.Form):
+    f = forms.ChoiceField(choices=list(HOME_FILTERS.items()), required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *SubjectKind.choices], required=False)
+
+
+class PreferencesForm(forms.Form):
+    in_app = forms.BooleanField(label=_("Show notifications under the bell"), required=False)
+    email_immediate = forms.BooleanField(label=_("E-mail me each notification as it happens"), required=False)
+    email_digest = forms.BooleanField(
+        label=_("E-mail me a daily digest of unread items, grouped by subject"), required=False
+    )
+    auto_follow = forms.BooleanField(label=_("Automatically follow what I post on or create"), required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)

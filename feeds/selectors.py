@@ -1,0 +1,328 @@
+"""Reads shared by views, tasks and other apps: who sees which item, feed pages, follows, counts.
+
+Feed pages are keyset pages (cursor = created + id, never OFFSET) followed by batch loads, so a page
+costs the same fixed number of queries whatever its size.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+
+from sopsocial.subjects.models import Subject, SubjectShare
+from sopsocial.subjects.selectors import can_see_subject
+from sopsocial.tenancy.models import Membership
+
+from .models import (
+    Attachment,
+    Comment,
+    FeedItem,
+    FeedItemSubject,
+    Follow,
+    InboxEntry,
+    Mention,
+    Notification,
+    NotificationPreference,
+    Reaction,
+    Visibility,
+)
+
+DIRECT = (FeedItemSubject.Relation.PRIMARY, FeedItemSubject.Relation.TAGGED)
+ITEM_RELATED = ("subject", "author", "forwarded_item", "forwarded_item__author", "forwarded_item__subject")
+
+
+def shared_with_partner_q(partner_id, prefix=""):
+    """Items visible to partners and placed directly (posted on or tagged) on a subject shared with them."""
+    placed_on_shared = FeedItemSubject.objects.filter(
+        item_id=OuterRef("item_id" if prefix else "pk"),
+        relation__in=DIRECT,
+        subject__shares__partner_id=partner_id,
+    )
+    return Q(**{f"{prefix}visibility": Visibility.PARTNERS}) & Q(Exists(placed_on_shared))
+
+
+def visible_items(member):
+    """The feed items the member may read (deleted ones included: pages show them as deleted)."""
+    items = FeedItem.objects.filter(tenant_id=member.tenant_id)
+    # A forward is a note to some people: only its author and recipients see it.
+    is_recipient = Mention.objects.filter(item_id=OuterRef("pk"), user_id=member.user_id)
+    items = items.filter(
+        ~Q(kind=FeedItem.Kind.FORWARD) | Q(author_id=member.user_id) | Q(Exists(is_recipient))
+    )
+    if member.is_external:
+        items = items.exclude(kind=FeedItem.Kind.FORWARD).filter(shared_with_partner_q(member.partner_id))
+    return items
+
+
+def can_see_item(member, item):
+    return visible_items(member).filter(pk=item.pk).exists()
+
+
+def member_may_see_item_q(item):
+    """For picking recipients: a Q over Membership rows of those who may read `item`."""
+    q = Q(tenant_id=item.tenant_id, is_active=True)
+    if item.kind == FeedItem.Kind.FORWARD:
+        return q & Q(partner__isnull=True)
+    if item.visibility != Visibility.PARTNERS:
+        return q & Q(partner__isnull=True)
+    shared_partners = SubjectShare.objects.filter(
+        subject_id__in=FeedItemSubject.objects.filter(item=item, relation__in=DIRECT).values("subject_id")
+    ).values("partner_id")
+    return q & (Q(partner__isnull=True) | Q(partner_id__in=shared_partners))
+
+
+# --- Cursors ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    created: datetime
+    item_id: int
+
+    def encode(self):
+        return f"{self.created.isoformat()}_{self.item_id}"
+
+    @classmethod
+    def decode(cls, raw):
+        """A cursor from a query string, or None when missing or malformed (treated as 'from the top')."""
+        if not raw:
+            return None
+        try:
+            stamp, item_id = str(raw).rsplit("_", 1)
+            created = datetime.fromisoformat(stamp.replace(" ", "+"))
+            if created.tzinfo is None:
+                return None
+            return cls(created, int(item_id))
+        except (ValueError, TypeError):
+            return None
+
+
+def _before(cursor, created="created", item="item_id"):
+    return Q(**{f"{created}__lt": cursor.created}) | Q(
+        **{created: cursor.created, f"{item}__lt": cursor.item_id}
+    )
+
+
+def _after(cursor, created="created", item="item_id"):
+    return Q(**{f"{created}__gt": cursor.created}) | Q(
+        **{created: cursor.created, f"{item}__gt": cursor.item_id}
+    )
+
+
+# --- Home feed (the inbox) ------------------------------------------------------------------------
+
+HOME_FILTERS = {
+    "all": "Everything",
+    "posts": "Posts",
+    "alerts": "Alerts",
+    "mentions": "Mentions & forwards",
+    "unread": "Unread",
+}
+
+
+@dataclass
+class FeedPage:
+    entries: list  # InboxEntry rows (home) or FeedItemSubject rows (subject feed), each with .item hydrated
+    next_cursor: str | None
+    newest_cursor: str | None
+
+
+def _inbox_rows(member, *, filter_name="all", subject_kind=None):
+    rows = InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id)
+    if filter_name == "posts":
+        rows = rows.filter(item__kind=FeedItem.Kind.POST)
+    elif filter_name == "alerts":
+        rows = rows.filter(alert=True)
+    elif filter_name == "mentions":
+        rows = rows.filter(mention=True)
+    elif filter_name == "unread":
+        rows = rows.filter(unread=True)
+    if subject_kind:
+        rows = rows.filter(item__subject__kind=subject_kind)
+    if member.is_external:
+        # Defence in depth: a share withdrawn after the fan-out hides the item again.
+        rows = rows.filter(shared_with_partner_q(member.partner_id, prefix="item__"))
+    return rows
+
+
+def home_page(member, *, before=None, after=None, filter_name="all", subject_kind=None, size=None):
+    """One page of the member's home feed: the inbox rows (newest first) with hydrated items."""
+    size = size or settings.FEEDS_PAGE_SIZE
+    rows = _inbox_rows(member, filter_name=filter_name, subject_kind=subject_kind)
+    if before:
+        rows = rows.filter(_before(before))
+    if after:
+        rows = rows.filter(_after(after))
+    rows = list(
+        rows.select_related("reason_subject", *(f"item__{r}" for r in ITEM_RELATED)).order_by(
+            "-created", "-item_id"
+        )[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    hydrate([r.item for r in rows], member)
+    return FeedPage(
+        entries=rows,
+        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
+        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
+    )
+
+
+def unread_count(member):
+    return InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id, unread=True).count()
+
+
+def unread_counts_for(tenant_id, user_ids):
+    rows = (
+        InboxEntry.objects.filter(tenant_id=tenant_id, user_id__in=user_ids, unread=True)
+        .values("user_id")
+        .annotate(n=Count("id"))
+    )
+    counts = {r["user_id"]: r["n"] for r in rows}
+    return {uid: counts.get(uid, 0) for uid in user_ids}
+
+
+# --- Subject feed ------------------------------------------------------------------------------------
+
+
+def subject_page(member, subject, *, before=None, size=None):
+    """A subject's feed: items placed on it, its tags and (through ancestor rows) its descendants."""
+    size = size or settings.FEEDS_PAGE_SIZE
+    rows = FeedItemSubject.objects.filter(subject=subject).exclude(item__kind=FeedItem.Kind.FORWARD)
+    if member.is_external:
+        rows = rows.filter(shared_with_partner_q(member.partner_id, prefix="item__"))
+    if before:
+        rows = rows.filter(_before(before))
+    rows = list(
+        rows.select_related(*(f"item__{r}" for r in ITEM_RELATED)).order_by("-created", "-item_id")[
+            : size + 1
+        ]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    hydrate([r.item for r in rows], member)
+    return FeedPage(
+        entries=rows,
+        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
+        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
+    )
+
+
+# --- Batch loading -------------------------------------------------------------------------------------
+
+
+def hydrate(items, member):
+    """Attach attachments, tags, reaction counts, the member's reactions and comments to each item,
+    in a fixed number of queries (four, five for partner users) whatever the number of items."""
+    if not items:
+        return items
+    ids = {i.pk for i in items} | {i.forwarded_item_id for i in items if i.forwarded_item_id}
+    attachments = defaultdict(list)
+    for a in Attachment.objects.filter(item_id__in=ids):
+        attachments[a.item_id].append(a)
+    placements = defaultdict(list)
+    for p in FeedItemSubject.objects.filter(
+        item_id__in=ids, relation=FeedItemSubject.Relation.TAGGED
+    ).select_related("subject"):
+        placements[p.item_id].append(p.subject)
+    if member is not None and member.is_external:
+        all_tags = {s.pk for subjects in placements.values() for s in subjects}
+        shared = set(
+            SubjectShare.objects.filter(subject_id__in=all_tags, partner_id=member.partner_id).values_list(
+                "subject_id", flat=True
+            )
+        )
+        placements = {k: [s for s in v if s.pk in shared] for k, v in placements.items()}
+    counts, mine = defaultdict(dict), defaultdict(set)
+    user_id = member.user_id if member is not None else None
+    for r in (
+        Reaction.objects.filter(item_id__in=ids)
+        .values("item_id", "kind")
+        .annotate(n=Count("id"), m=Count("id", filter=Q(user_id=user_id)))
+    ):
+        counts[r["item_id"]][r["kind"]] = r["n"]
+        if r["m"]:
+            mine[r["item_id"]].add(r["kind"])
+    comments = defaultdict(list)
+    for c in Comment.objects.filter(item_id__in=ids, deleted_at__isnull=True).select_related("author"):
+        comments[c.item_id].append(c)
+    for item in list(items) + [i.forwarded_item for i in items if i.forwarded_item_id]:
+        item.attachment_list = attachments.get(item.pk, [])
+        item.tag_list = placements.get(item.pk, [])
+        item.reaction_counts = counts.get(item.pk, {})
+        item.my_reactions = mine.get(item.pk, set())
+        item.comment_list = comments.get(item.pk, [])
+    return items
+
+
+# --- Follows ----------------------------------------------------------------------------------------
+
+
+def is_following(user, subject):
+    return Follow.objects.filter(user=user, subject=subject).exists()
+
+
+def follower_count(subject):
+    return Follow.objects.filter(subject=subject).count()
+
+
+def followers_of(member, subject):
+    """Members following the subject (partner users only list fellow partner users and staff)."""
+    return (
+        Membership.objects.filter(tenant_id=subject.tenant_id, is_active=True, user__follows__subject=subject)
+        .select_related("user", "partner")
+        .order_by("user__first_name", "user__username")
+    )
+
+
+def followed_subjects(member):
+    subjects = Subject.objects.filter(tenant_id=member.tenant_id, follows__user_id=member.user_id)
+    if member.is_external:
+        subjects = subjects.filter(shares__partner_id=member.partner_id)
+    return subjects.order_by("kind", "title")
+
+
+# --- Notifications -----------------------------------------------------------------------------------
+
+
+def preferences_for(user, tenant):
+    """The user's preferences in the tenant (defaults when never saved; not written here)."""
+    return NotificationPreference.objects.filter(user=user, tenant=tenant).first() or NotificationPreference(
+        user=user, tenant=tenant
+    )
+
+
+def unread_notification_count(member):
+    return Notification.objects.filter(
+        user_id=member.user_id, tenant_id=member.tenant_id, read_at__isnull=True
+    ).count()
+
+
+def notifications_for(member, limit=50):
+    return list(
+        Notification.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id)
+        .select_related("actor", "item", "item__subject")
+        .order_by("-created", "-id")[:limit]
+    )
+
+
+def mention_candidates(member, query, limit=8):
+    """People the member can @mention: the tenant's active members (partner users see only staff and
+    their own colleagues), matched on username or name."""
+    people = Membership.objects.filter(tenant_id=member.tenant_id, is_active=True).select_related("user")
+    if member.is_external:
+        people = people.filter(Q(partner__isnull=True) | Q(partner_id=member.partner_id))
+    query = (query or "").strip().lstrip("@")[:50]
+    if query:
+        people = people.filter(
+            Q(user__username__istartswith=query)
+            | Q(user__first_name__istartswith=query)
+            | Q(user__last_name__istartswith=query)
+        )
+    return list(people.order_by("user__username")[:limit])
+
+
+def subject_can_be_seen(member, subject):
+    return can_see_subject(member, subject)

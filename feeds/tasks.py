@@ -1,0 +1,24 @@
+"""Thin Celery wrappers: load by id, call the action. Queued by name on commit (sopsocial.queue)."""
+
+from celery import shared_task
+
+from . import actions, live
+
+
+@shared_task(name="feeds.fan_out_item")
+def fan_out_item(item_id):
+    """Inbox rows for one item, then a live push to each new recipient's own websocket group."""
+    user_ids = actions.do_fan_out_item(item_id)
+    if user_ids:
+        live.push_item(item_id, user_ids)
+    return len(user_ids)
+
+
+@shared_task(name="feeds.send_notification_emails")
+def send_notification_emails(notification_ids):
+    return actions.do_send_notification_emails(notification_ids)
+
+
+@shared_task(name="feeds.send_daily_digests")
+def send_daily_digests():
+    return actions.do_send_daily_digests()
