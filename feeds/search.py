@@ -61,11 +61,12 @@ def _full_text(query, items, comments, subjects):
 
     found_items = list(ranked(items, "body").select_related("subject", "author")[:LIMIT])
     found_comments = list(ranked(comments, "body").select_related("item", "item__subject", "author")[:LIMIT])
-    vector = SearchVector("title", config="english")
     found_subjects = list(
-        subjects.annotate(rank=SearchRank(vector, q))
-        .filter(rank__gt=0)
-        .annotate(snippet=SearchHeadline("title", q, config="english", **headline))
+        subjects.annotate(vector=SearchVector("title", config="english"))
+        .filter(vector=q)
+        .annotate(
+            rank=SearchRank(F("vector"), q), snippet=SearchHeadline("title", q, config="english", **headline)
+        )
         .order_by("-rank", "title")[:LIMIT]
     )
     for row in (*found_items, *found_comments, *found_subjects):
