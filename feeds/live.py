@@ -42,21 +42,23 @@ def push_item(item_id, user_ids):
     unread = unread_counts_for(item.tenant_id, list(members))
     bells = _bell_counts(item.tenant_id, list(members))
     layer = get_channel_layer()
-    rendered = {}
+    hydrated = set()
     sent = 0
     for user_id, member in members.items():
         entry = entries.get(user_id)
         if entry is None:
             continue
-        # The card is the same for everyone of one audience (staff / one partner organisation).
+        # What is attached to the item (tags, files) depends on the audience (staff / one partner
+        # organisation); the "why you see this" line depends on the recipient's own inbox row.
         audience = member.partner_id or 0
-        if audience not in rendered:
+        if audience not in hydrated:
             hydrate([item], member)
-            rendered[audience] = render_to_string(
-                "feeds/partials/_push.html",
-                {"entry": entry, "item": item, "tenant": item.tenant, "live": True},
-            )
-        html = rendered[audience] + render_to_string(
+            hydrated.add(audience)
+        card = render_to_string(
+            "feeds/partials/_push.html",
+            {"entry": entry, "item": item, "tenant": item.tenant},
+        )
+        html = card + render_to_string(
             "feeds/partials/_badges.html",
             {
                 "unread": unread.get(user_id, 0),
