@@ -16,9 +16,16 @@ from sopsocial.celery import app
 log = logging.getLogger(__name__)
 
 
+def _registered(name):
+    # Task modules are discovered lazily (when a worker boots); the web process imports them on first use.
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks.get(name)
+
+
 def send_now(name, **kwargs):
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        task = app.tasks.get(name)
+        task = _registered(name)
         if task is None:
             log.info("task %s is not registered; skipped (embedded mode)", name)
             return

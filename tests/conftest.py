@@ -13,6 +13,9 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    # Unit tests run Celery tasks inline after commit; real workers are exercised by the live tests,
+    # which start their own processes with their own environment.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     _allow_test_flush_of_audit_table()
 
 

@@ -12,6 +12,7 @@ class NavItem:
     url_name: str
     order: int = 50
     external_ok: bool = False
+    admin_only: bool = False
 
 
 _items: list[NavItem] = []
@@ -27,5 +28,5 @@ def items_for(member):
     return [
         {"label": i.label, "url": reverse(i.url_name, kwargs={"tenant_slug": member.tenant.slug})}
         for i in _items
-        if i.external_ok or not member.is_external
+        if (i.external_ok or not member.is_external) and (member.is_admin or not i.admin_only)
     ]
