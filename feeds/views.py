@@ -348,7 +348,7 @@ def forward(request, member, post_id):
     return render(
         request,
         "feeds/forward.html",
-        {"item": item, "form": form, "errors": errors},
+        {"item": item, "form": form, "errors": errors, "chosen": request.POST.getlist("recipients")},
         status=422 if errors else 200,
     )
 
