@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class PlanningConfig(AppConfig):
     name = "planning"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from sopsocial.pages.nav import NavItem, register
+
+        register(NavItem("Plans", "planning:versions", order=30))
+        register(NavItem("Stock", "planning:projection", order=35))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sopsocial.tenancy",
     "sopsocial.subjects",
     "sopsocial.audit",
+    "sopsocial.api",
     "sopsocial.pages",
     "planning",
     "feeds",
@@ -253,3 +254,7 @@ CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
 }
 FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))
+
+# --- planning ------------------------------------------------------------------------------------
+# Largest number of items one ERP API bulk request may carry (413 above it).
+PLANNING_API_MAX_BATCH = int(env("PLANNING_API_MAX_BATCH", "1000"))

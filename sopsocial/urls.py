@@ -15,6 +15,7 @@ tenant_patterns = [
     path("", include("planning.urls")),
     path("", include("feeds.urls")),
     path("", include("alerts.urls")),
+    path("", include("sopsocial.api.tenant_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("platform-admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
+    path("api/v1/", include("sopsocial.api.urls")),
+    path("api/v1/t/<slug:tenant_slug>/", include("planning.api")),
 ]
 
 handler400 = "sopsocial.pages.views.error_400"

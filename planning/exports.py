@@ -1,0 +1,31 @@
+"""Grid exports: the rows and weeks the screen shows (same filters), as CSV or XLSX via pandas."""
+
+import io
+
+import pandas as pd
+
+
+def grid_frame(grid):
+    records = []
+    for row in grid.rows:
+        rec = {
+            "sku": row.product.sku,
+            "product": row.product.name,
+            "customer": row.customer.code if row.customer else "",
+            "facility": row.facility.code,
+        }
+        for week, qty, _rev, _note in row.cells:
+            rec[week.isoformat()] = qty
+        rec["total"] = row.total
+        records.append(rec)
+    columns = ["sku", "product", "customer", "facility", *[w.isoformat() for w in grid.weeks], "total"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def grid_file(grid, fmt):
+    df = grid_frame(grid)
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        df.to_excel(buffer, index=False, sheet_name="plan")
+        return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return df.to_csv(index=False).encode(), "text/csv; charset=utf-8"

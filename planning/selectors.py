@@ -1,0 +1,285 @@
+"""Reads shared by views, the API, exports and the alerts evaluator: versions, grid rows, plan frames."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db.models import Q
+
+from . import math as pm
+from . import weeks as wk
+from .models import (
+    Actual,
+    Brand,
+    CellNote,
+    Customer,
+    Facility,
+    InventorySnapshot,
+    Plan,
+    PlanEntry,
+    PlanType,
+    PlanVersion,
+    Product,
+    VersionStatus,
+)
+
+GRID_MAX_ROWS = 600
+
+
+def plans_for(tenant):
+    return {p.plan_type: p for p in Plan.objects.filter(tenant=tenant).select_related("subject")}
+
+
+def versions_for(tenant):
+    return (
+        PlanVersion.objects.filter(tenant=tenant)
+        .select_related("plan", "cycle", "created_by", "subject")
+        .order_by("plan__plan_type", "-number")
+    )
+
+
+def working_version(tenant, plan_type):
+    """The newest version still in play (a draft being worked on, else the published one)."""
+    return (
+        PlanVersion.objects.filter(tenant=tenant, plan__plan_type=plan_type)
+        .exclude(status=VersionStatus.SUPERSEDED)
+        .select_related("plan", "cycle", "subject")
+        .order_by("-number")
+        .first()
+    )
+
+
+def published_version(tenant, plan_type):
+    return (
+        PlanVersion.objects.filter(tenant=tenant, plan__plan_type=plan_type, status=VersionStatus.PUBLISHED)
+        .select_related("plan", "cycle", "subject")
+        .first()
+    )
+
+
+def previous_version(version):
+    """What a version is compared with: the version it was copied from, else the last frozen one."""
+    if version.based_on_id:
+        return PlanVersion.objects.select_related("plan", "cycle", "subject").get(pk=version.based_on_id)
+    return (
+        PlanVersion.objects.filter(
+            plan=version.plan,
+            number__lt=version.number,
+            status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
+        )
+        .select_related("plan", "cycle", "subject")
+        .order_by("-number")
+        .first()
+    )
+
+
+def version_weeks(version):
+    return wk.week_range(version.start_week, version.weeks)
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def _entry_filter(version, product_ids=None, customer_ids=None, facility_ids=None):
+    qs = PlanEntry.objects.filter(version=version)
+    if product_ids is not None:
+        qs = qs.filter(product_id__in=product_ids)
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=customer_ids)
+    if facility_ids is not None:
+        qs = qs.filter(facility_id__in=facility_ids)
+    return qs
+
+
+def demand_frame(version, **filters):
+    if version is None:
+        return pm.frame([], pm.DEMAND_COLUMNS)
+    rows = _entry_filter(version, **filters).values_list(*pm.DEMAND_COLUMNS)
+    return pm.frame(rows, pm.DEMAND_COLUMNS)
+
+
+def supply_frame(version, **filters):
+    if version is None:
+        return pm.frame([], pm.SUPPLY_COLUMNS)
+    filters.pop("customer_ids", None)
+    rows = _entry_filter(version, **filters).values_list(*pm.SUPPLY_COLUMNS)
+    return pm.frame(rows, pm.SUPPLY_COLUMNS)
+
+
+def stock_frame(tenant, as_of=None, product_ids=None, facility_ids=None):
+    """The latest snapshot per product x facility on or before `as_of`."""
+    qs = InventorySnapshot.objects.filter(tenant=tenant)
+    if as_of is not None:
+        qs = qs.filter(as_of__lte=as_of)
+    if product_ids is not None:
+        qs = qs.filter(product_id__in=product_ids)
+    if facility_ids is not None:
+        qs = qs.filter(facility_id__in=facility_ids)
+    df = pm.frame(
+        qs.values_list("product_id", "facility_id", "as_of", "on_hand", "safety_stock"),
+        ["product_id", "facility_id", "as_of", "on_hand", "safety_stock"],
+    )
+    df = df.sort_values("as_of").drop_duplicates(["product_id", "facility_id"], keep="last")
+    return df[pm.STOCK_COLUMNS].reset_index(drop=True)
+
+
+def projection_for(tenant, demand_version, supply_version, product_ids=None, facility_ids=None):
+    """Projected stock for the working demand and supply versions over the supply version's weeks."""
+    anchor = supply_version or demand_version
+    if anchor is None:
+        return pd.DataFrame(columns=pm.PROJECTION_COLUMNS)
+    filters = {"product_ids": product_ids, "facility_ids": facility_ids}
+    demand = demand_frame(demand_version, **filters)
+    supply = supply_frame(supply_version, **filters)
+    stock = stock_frame(tenant, as_of=anchor.start_week + dt.timedelta(days=6), **filters)
+    return pm.projection(demand, supply, stock, version_weeks(anchor))
+
+
+def actuals_frame(tenant, product_ids=None, customer_ids=None, since=None):
+    qs = Actual.objects.filter(tenant=tenant)
+    if product_ids is not None:
+        qs = qs.filter(product_id__in=product_ids)
+    if customer_ids is not None:
+        qs = qs.filter(customer_id__in=customer_ids)
+    if since is not None:
+        qs = qs.filter(week__gte=since)
+    return pm.frame(qs.values_list(*pm.DEMAND_COLUMNS), pm.DEMAND_COLUMNS)
+
+
+def frozen_forecast_frame(tenant, product_ids=None, before=None):
+    """What was forecast for each past week: the cell of the latest frozen (published or superseded)
+    demand version that holds it."""
+    qs = PlanEntry.objects.filter(
+        version__tenant=tenant,
+        version__plan__plan_type=PlanType.DEMAND,
+        version__status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
+    )
+    if before is not None:
+        qs = qs.filter(week__lt=before)
+    if product_ids is not None:
+        qs = qs.filter(product_id__in=product_ids)
+    df = pm.frame(qs.values_list("version__number", *pm.DEMAND_COLUMNS), ["number", *pm.DEMAND_COLUMNS])
+    keys = ["product_id", "customer_id", "facility_id", "week"]
+    df = df.sort_values("number").drop_duplicates(keys, keep="last")
+    return df[pm.DEMAND_COLUMNS].reset_index(drop=True)
+
+
+# --- the grid ------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    product: object
+    customer: object
+    facility: object
+    cells: list  # [(week, qty, revision, has_note)]
+    total: float = 0.0
+
+    @property
+    def key(self):
+        return f"{self.product.pk}-{self.customer.pk if self.customer else 0}-{self.facility.pk}"
+
+
+@dataclass
+class Grid:
+    version: object
+    weeks: list
+    rows: list = field(default_factory=list)
+    week_totals: list = field(default_factory=list)
+    total: float = 0.0
+    truncated: bool = False
+
+
+def grid_for(version, *, brand_id=None, family=None, customer_id=None, facility_id=None, q=None):
+    """One row per series (product x customer x facility for demand, product x facility for supply)
+    that has cells in the version, filtered; a fixed number of queries whatever the row count:
+    products, entries, customers, facilities, cell notes."""
+    weeks = version_weeks(version)
+    products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand")
+    if brand_id:
+        products = products.filter(brand_id=brand_id)
+    if family:
+        products = products.filter(family=family)
+    if q:
+        products = products.filter(Q(name__icontains=q) | Q(sku__icontains=q))
+    products = {p.pk: p for p in products}
+    entries = PlanEntry.objects.filter(
+        version=version, product_id__in=list(products), week__gte=weeks[0], week__lte=weeks[-1]
+    )
+    if customer_id:
+        entries = entries.filter(customer_id=customer_id)
+    if facility_id:
+        entries = entries.filter(facility_id=facility_id)
+    values = list(entries.values_list("product_id", "customer_id", "facility_id", "week", "qty", "revision"))
+    series = {}
+    for p, c, f, w, qty, rev in values:
+        series.setdefault((p, c, f), {})[w] = (float(qty), rev)
+    customers = (
+        {c.pk: c for c in Customer.objects.filter(tenant_id=version.tenant_id).select_related("subject")}
+        if version.is_demand
+        else {}
+    )
+    facilities = {f.pk: f for f in Facility.objects.filter(tenant_id=version.tenant_id)}
+    noted = set(
+        CellNote.objects.filter(version=version).values_list(
+            "product_id", "customer_id", "facility_id", "week"
+        )
+    )
+    keys = sorted(
+        series,
+        key=lambda k: (products[k[0]].name, customers[k[1]].name if k[1] else "", facilities[k[2]].name),
+    )
+    grid = Grid(version=version, weeks=weeks, truncated=len(keys) > GRID_MAX_ROWS)
+    week_totals = [0.0] * len(weeks)
+    for p, c, f in keys[:GRID_MAX_ROWS]:
+        cells, total = [], 0.0
+        for i, w in enumerate(weeks):
+            qty, rev = series[(p, c, f)].get(w, (0.0, 0))
+            cells.append((w, qty, rev, (p, c, f, w) in noted))
+            total += qty
+            week_totals[i] += qty
+        grid.rows.append(GridRow(products[p], customers.get(c), facilities[f], cells, total))
+    grid.week_totals = week_totals
+    grid.total = sum(week_totals)
+    return grid
+
+
+def filter_options(tenant):
+    return {
+        "brands": list(Brand.objects.filter(tenant=tenant).values_list("pk", "name")),
+        "families": list(
+            Product.objects.filter(tenant=tenant)
+            .exclude(family="")
+            .order_by("family")
+            .values_list("family", flat=True)
+            .distinct()
+        ),
+        "customers": list(Customer.objects.filter(tenant=tenant).values_list("pk", "name")),
+        "facilities": list(Facility.objects.filter(tenant=tenant).values_list("pk", "name")),
+    }
+
+
+def cell_history(version, product, customer, facility, week):
+    return list(
+        version.changes.filter(
+            product=product, customer=customer, facility=facility, week=week
+        ).select_related("changed_by")
+    )
+
+
+def cell_notes(version, product, customer, facility, week):
+    return list(
+        CellNote.objects.filter(
+            version=version, product=product, customer=customer, facility=facility, week=week
+        ).select_related("post", "post__author")
+    )
+
+
+def compare_versions(a, b):
+    """Cells of two versions side by side: dims + week, qty (a), qty_prev (b), delta, changed."""
+    dims = ["product_id", "customer_id", "facility_id"] if a.is_demand else ["product_id", "facility_id"]
+    fa = demand_frame(a) if a.is_demand else supply_frame(a)
+    fb = demand_frame(b) if b.is_demand else supply_frame(b)
+    if not a.is_demand:
+        fa, fb = fa.assign(customer_id=None), fb.assign(customer_id=None)
+    return pm.version_delta(fa, fb, dims), dims

@@ -1,0 +1,723 @@
+"""Planning screens: thin views over selectors and actions. Every view is under the tenant guard;
+planning is internal (partner users get 404), edits need a planner or admin."""
+
+import datetime as dt
+import math
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sopsocial.audit.selectors import trail_for_subject
+from sopsocial.tenancy.access import PLANNERS, tenant_view
+
+from . import access, actions, exports, forms, imports, selectors
+from . import math as pm
+from . import weeks as wk
+from .charts import line_chart
+from .models import (
+    Brand,
+    Customer,
+    Event,
+    Facility,
+    PlanType,
+    PlanVersion,
+    Product,
+    ProductionJob,
+    Promotion,
+    SalesOrder,
+)
+
+# --- versions and the grid -----------------------------------------------------------------------
+
+
+@tenant_view
+def versions(request, member):
+    return render(
+        request,
+        "planning/versions.html",
+        {
+            "versions": selectors.versions_for(member.tenant),
+            "can_edit": member.role in actions.EDIT_ROLES,
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@tenant_view
+def grid(request, member, version_id):
+    version = access.access_version(member, version_id)
+    form = forms.GridFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    the_grid = selectors.grid_for(
+        version,
+        brand_id=filters.get("brand"),
+        family=filters.get("family"),
+        customer_id=filters.get("customer"),
+        facility_id=filters.get("facility"),
+        q=filters.get("q"),
+    )
+    ctx = {
+        "version": version,
+        "grid": the_grid,
+        "filters": filters,
+        "options": selectors.filter_options(member.tenant),
+        "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
+        "can_approve": member.role in actions.APPROVE_ROLES,
+        "can_publish": member.role in actions.PUBLISH_ROLES,
+        "query": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "grid-body":
+        return render(request, "planning/partials/_grid.html", ctx)
+    return render(request, "planning/grid.html", ctx)
+
+
+@tenant_view
+def grid_export(request, member, version_id):
+    version = access.access_version(member, version_id)
+    the_grid = selectors.grid_for(
+        version,
+        brand_id=_int(request.GET.get("brand")),
+        family=request.GET.get("family") or None,
+        customer_id=_int(request.GET.get("customer")),
+        facility_id=_int(request.GET.get("facility")),
+        q=request.GET.get("q") or None,
+    )
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    body, content_type = exports.grid_file(the_grid, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    name = f"{version.plan.plan_type}-v{version.number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _cell_objects(member, version, data):
+    product = access.access_product(member, data.get("product"))
+    facility = access.access_facility(member, data.get("facility"))
+    customer = access.access_customer(member, data.get("customer")) if data.get("customer") else None
+    try:
+        week = wk.week_start(dt.date.fromisoformat(str(data.get("week"))))
+    except ValueError:
+        raise Http404 from None
+    return product, customer, facility, week
+
+
+def _panel_context(member, version, product, customer, facility, week, **extra):
+    return {
+        "version": version,
+        "product": product,
+        "customer": customer,
+        "facility": facility,
+        "week": week,
+        "history": selectors.cell_history(version, product, customer, facility, week),
+        "notes": selectors.cell_notes(version, product, customer, facility, week),
+        "entry": version.entries.filter(
+            product=product, customer=customer, facility=facility, week=week
+        ).first(),
+        "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
+        "form": forms.CellForm(),
+        "comment_form": forms.CommentForm(),
+        **extra,
+    }
+
+
+@tenant_view
+@require_http_methods(["GET", "POST"])
+def cell(request, member, version_id):
+    """GET: the side panel (history + notes + save-with-note form). POST: save one cell."""
+    version = access.access_version(member, version_id)
+    if request.method == "GET":
+        objs = _cell_objects(member, version, request.GET)
+        return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
+    if member.role not in actions.EDIT_ROLES:
+        raise PermissionDenied
+    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    form = forms.CellForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    ctx = {
+        "version": version,
+        "product": product,
+        "customer": customer,
+        "facility": facility,
+        "week": week,
+        "can_edit": True,
+    }
+    status = 200
+    try:
+        entry, change = actions.check_set_cell(
+            member,
+            version,
+            product=product,
+            customer=customer,
+            facility=facility,
+            week=week,
+            value=request.POST.get("value", ""),
+            revision=data.get("revision") or 0,
+            reason=data.get("reason", ""),
+            files=request.FILES.getlist("files"),
+        )
+        ctx.update(
+            qty=float(entry.qty),
+            revision=entry.revision,
+            saved=True,
+            has_note=bool(data.get("reason"))
+            or version.cell_notes.filter(
+                product=product, customer=customer, facility=facility, week=week
+            ).exists(),
+        )
+    except actions.StaleCell as stale:
+        # base.html's htmx config swaps 422 answers only; a plain client gets the precise 409
+        status = 422 if request.htmx else 409
+        ctx.update(qty=float(stale.qty), revision=stale.revision, error=str(stale))
+    except ValidationError as e:
+        status = 422
+        current = version.entries.filter(
+            product=product, customer=customer, facility=facility, week=week
+        ).first()
+        ctx.update(
+            qty=float(current.qty) if current else 0.0,
+            revision=current.revision if current else 0,
+            error=" ".join(m for ms in e.message_dict.values() for m in ms),
+            typed=request.POST.get("value", ""),
+        )
+    if request.POST.get("panel"):
+        panel = _panel_context(
+            member, version, product, customer, facility, week, saved=ctx.get("saved"), error=ctx.get("error")
+        )
+        return render(request, "planning/partials/_cell_panel.html", panel, status=status)
+    return render(request, "planning/partials/_cell.html", ctx, status=status)
+
+
+@tenant_view
+@require_POST
+def cell_comment(request, member, version_id):
+    version = access.access_version(member, version_id)
+    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    form = forms.CommentForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            actions.check_comment_cell(
+                member,
+                version,
+                product=product,
+                customer=customer,
+                facility=facility,
+                week=week,
+                body=form.cleaned_data["body"],
+                files=request.FILES.getlist("files"),
+            )
+        except ValidationError as e:
+            error = " ".join(m for ms in e.message_dict.values() for m in ms)
+    else:
+        error = "Write a comment."
+    ctx = _panel_context(member, version, product, customer, facility, week, error=error)
+    return render(request, "planning/partials/_cell_panel.html", ctx, status=422 if error else 200)
+
+
+@tenant_view
+@require_POST
+def transition(request, member, version_id):
+    version = access.access_version(member, version_id)
+    try:
+        version = actions.check_transition(member, version, request.POST.get("action", ""))
+        messages.success(request, f"{version.subject.title} is now {version.get_status_display().lower()}.")
+    except ValidationError as e:
+        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
+    return redirect(version.get_absolute_url())
+
+
+@tenant_view(roles=PLANNERS)
+@require_POST
+def new_draft(request, member, version_id):
+    source = access.access_version(member, version_id)
+    version = actions.check_new_draft_from(member, source)
+    messages.success(request, f"New draft {version.subject.title} copied from v{source.number}.")
+    return redirect(version.get_absolute_url())
+
+
+@tenant_view
+def compare(request, member):
+    all_versions = list(selectors.versions_for(member.tenant))
+    a = access.access_version(member, request.GET["a"]) if request.GET.get("a") else None
+    b = access.access_version(member, request.GET["b"]) if request.GET.get("b") else None
+    ctx = {"versions": all_versions, "a": a, "b": b}
+    if a and b:
+        if a.plan_id != b.plan_id:
+            ctx["error"] = "Compare two versions of the same plan."
+        else:
+            delta, dims = selectors.compare_versions(a, b)
+            changed = delta[delta["changed"]]
+            names = _names(member.tenant)
+            ctx.update(
+                total_a=float(delta["qty"].sum()),
+                total_b=float(delta["qty_prev"].sum()),
+                changed_count=len(changed),
+                cells=len(delta),
+                rows=[
+                    _delta_row(r, names)
+                    for r in changed.sort_values("delta", key=abs, ascending=False).head(300).itertuples()
+                ],
+            )
+            ctx["total_delta"] = ctx["total_a"] - ctx["total_b"]
+    return render(request, "planning/compare.html", ctx)
+
+
+def _names(tenant):
+    return {
+        "product": dict(Product.objects.filter(tenant=tenant).values_list("pk", "name")),
+        "customer": dict(Customer.objects.filter(tenant=tenant).values_list("pk", "name")),
+        "facility": dict(Facility.objects.filter(tenant=tenant).values_list("pk", "name")),
+    }
+
+
+def _delta_row(r, names):
+    cid = r.customer_id if isinstance(r.customer_id, (int, float)) and not math.isnan(r.customer_id) else None
+    return {
+        "product": names["product"].get(r.product_id),
+        "customer": names["customer"].get(cid) if cid else "",
+        "facility": names["facility"].get(r.facility_id),
+        "week": r.week.date(),
+        "a": r.qty,
+        "b": r.qty_prev,
+        "delta": r.delta,
+        "pct": None if math.isnan(r.delta_pct) else r.delta_pct,
+    }
+
+
+# --- numbers: projection and accuracy ------------------------------------------------------------
+
+
+def projection_context(tenant, product_ids=None, facility_ids=None):
+    demand = selectors.working_version(tenant, PlanType.DEMAND)
+    supply = selectors.working_version(tenant, PlanType.SUPPLY)
+    proj = selectors.projection_for(
+        tenant, demand, supply, product_ids=product_ids, facility_ids=facility_ids
+    )
+    return demand, supply, proj
+
+
+@tenant_view
+def projection(request, member):
+    product = access.access_product(member, request.GET["product"]) if request.GET.get("product") else None
+    facility = (
+        access.access_facility(member, request.GET["facility"]) if request.GET.get("facility") else None
+    )
+    demand, supply, proj = projection_context(
+        member.tenant, [product.pk] if product else None, [facility.pk] if facility else None
+    )
+    names = _names(member.tenant)
+    below = pm.below_safety_weeks(proj) if not proj.empty else None
+    summary = []
+    if below is not None and not below.empty:
+        for r in below.sort_values("first_week_below").head(100).itertuples():
+            summary.append(
+                {
+                    "product": names["product"].get(r.product_id),
+                    "product_id": r.product_id,
+                    "facility": names["facility"].get(r.facility_id),
+                    "facility_id": r.facility_id,
+                    "weeks": r.weeks_below,
+                    "first": r.first_week_below.date(),
+                }
+            )
+    charts, tables = [], []
+    if product is not None:
+        for fid, part in proj.groupby("facility_id"):
+            labels = [wk.label(w.date()) for w in part["week"]]
+            charts.append(
+                line_chart(
+                    labels,
+                    [
+                        ("Projected stock", list(part["projected"])),
+                        ("Safety stock", list(part["safety_stock"])),
+                    ],
+                    title=f"{product.name} at {names['facility'].get(fid)}",
+                    dashed={"Safety stock"},
+                )
+            )
+            tables.append({"facility": names["facility"].get(fid), "rows": part.to_dict("records")})
+    return render(
+        request,
+        "planning/projection.html",
+        {
+            "demand": demand,
+            "supply": supply,
+            "product": product,
+            "facility": facility,
+            "summary": summary,
+            "charts": charts,
+            "tables": tables,
+            "products": Product.objects.filter(tenant=member.tenant),
+            "facilities": Facility.objects.filter(tenant=member.tenant),
+        },
+    )
+
+
+def accuracy_context(tenant, product_ids=None, customer_ids=None, by=("product_id",)):
+    w0 = wk.week_start(timezone.localdate())
+    actuals = selectors.actuals_frame(tenant, product_ids=product_ids, customer_ids=customer_ids)
+    forecast = selectors.frozen_forecast_frame(tenant, product_ids=product_ids, before=w0)
+    if customer_ids is not None and not forecast.empty:
+        forecast = forecast[forecast["customer_id"].isin(customer_ids)]
+    source = "frozen plans"
+    if forecast.empty:
+        forecast = pm.naive_forecast(actuals, ["product_id", "customer_id", "facility_id"])
+        source = "4-week moving average (no frozen plan covers past weeks)"
+    else:
+        # judge the plans only on the weeks they covered
+        actuals = actuals[actuals["week"] >= forecast["week"].min()]
+    result = pm.accuracy(forecast, actuals, list(by))
+    return result, forecast, actuals, source
+
+
+@tenant_view
+def accuracy(request, member):
+    by = "customer_id" if request.GET.get("by") == "customer" else "product_id"
+    result, forecast, actuals, source = accuracy_context(member.tenant, by=(by,))
+    names = _names(member.tenant)["product" if by == "product_id" else "customer"]
+    rows = [
+        {"name": names.get(r[by]), "id": r[by], **r}
+        for r in result.sort_values("wmape", ascending=False).to_dict("records")
+    ]
+    total = pm.accuracy(forecast, actuals, []).to_dict("records")
+    weekly_a = actuals.groupby("week")["qty"].sum()
+    weekly_f = forecast.groupby("week")["qty"].sum().reindex(weekly_a.index)
+    chart = line_chart(
+        [wk.label(w.date()) for w in weekly_a.index],
+        [("Actual", list(weekly_a)), ("Forecast", [None if math.isnan(v) else v for v in weekly_f])],
+        title="Plan vs actuals, all products",
+    )
+    return render(
+        request,
+        "planning/accuracy.html",
+        {
+            "rows": rows,
+            "by": by,
+            "total": total[0] if total else None,
+            "source": source,
+            "chart": chart,
+        },
+    )
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+@tenant_view(roles=PLANNERS)
+@require_http_methods(["GET", "POST"])
+def import_file(request, member):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors, counts = [], None
+    if request.method == "POST" and form.is_valid():
+        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+        version = None
+        if kind == "plan_entries" and form.cleaned_data.get("version"):
+            version = PlanVersion.objects.filter(
+                tenant=member.tenant, pk=form.cleaned_data["version"]
+            ).first()
+        try:
+            rows = imports.read_table(upload.name, upload.read())
+            clean, errors = imports.validate(member.tenant, kind, rows, first_row=2, version=version)
+            if not errors:
+                counts = imports.apply(
+                    member.tenant,
+                    kind,
+                    clean,
+                    actor=member.user,
+                    version=version,
+                    source=f"upload {upload.name}",
+                )
+        except ValueError as e:
+            errors = [{"row": None, "field": "file", "message": str(e)}]
+    return render(
+        request,
+        "planning/import.html",
+        {
+            "form": form,
+            "errors": errors[:500],
+            "error_count": len(errors),
+            "counts": counts,
+            "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
+                "plan", "cycle"
+            ),
+            "specs": {k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items()},
+        },
+        status=422 if errors else 200,
+    )
+
+
+# --- master data ---------------------------------------------------------------------------------
+
+PLURAL = {
+    "product": "products",
+    "brand": "brands",
+    "customer": "customers",
+    "facility": "facilities",
+    "promotion": "promotions",
+    "job": "jobs",
+    "event": "events",
+    "order": "orders",
+}
+MASTER = {
+    # kind: (model, form, access, plural label, list columns, search fields, select_related)
+    "product": (
+        Product,
+        forms.ProductForm,
+        access.access_product,
+        "Products",
+        ["sku", "name", "brand", "family", "unit", "case_size"],
+        ["sku", "name", "family"],
+        ["brand"],
+    ),
+    "brand": (Brand, forms.BrandForm, access.access_brand, "Brands", ["name"], ["name"], []),
+    "customer": (
+        Customer,
+        forms.CustomerForm,
+        access.access_customer,
+        "Customers",
+        ["code", "name", "owner"],
+        ["code", "name"],
+        ["owner"],
+    ),
+    "facility": (
+        Facility,
+        forms.FacilityForm,
+        access.access_facility,
+        "Facilities",
+        ["code", "name", "kind"],
+        ["code", "name"],
+        [],
+    ),
+    "promotion": (
+        Promotion,
+        forms.PromotionForm,
+        access.access_promotion,
+        "Promotions",
+        ["name", "customer", "brand", "start", "end"],
+        ["name"],
+        ["customer", "brand"],
+    ),
+    "job": (
+        ProductionJob,
+        forms.ProductionJobForm,
+        access.access_job,
+        "Production jobs",
+        ["reference", "product", "facility", "start", "end", "qty"],
+        ["reference"],
+        ["product", "facility"],
+    ),
+    "event": (Event, forms.EventForm, access.access_event, "Events", ["name", "start", "end"], ["name"], []),
+    "order": (
+        SalesOrder,
+        forms.OrderStatusForm,
+        access.access_order,
+        "Sales orders",
+        ["number", "customer", "facility", "order_date", "ship_date", "status"],
+        ["number"],
+        ["customer", "facility"],
+    ),
+}
+
+
+def master_list(kind):
+    model, _form, _access, label, columns, search, related = MASTER[kind]
+
+    @tenant_view
+    def view(request, member):
+        qs = model.objects.filter(tenant=member.tenant).select_related(*related)
+        q = request.GET.get("q", "").strip()[:100]
+        if q:
+            cond = Q()
+            for f in search:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+        page = Paginator(qs, 100).get_page(request.GET.get("page"))
+        rows = [(obj, [getattr(obj, c) for c in columns]) for obj in page]
+        return render(
+            request,
+            "planning/master_list.html",
+            {
+                "kind": kind,
+                "label": label,
+                "columns": [c.replace("_", " ") for c in columns],
+                "rows": rows,
+                "page": page,
+                "q": q,
+                "can_edit": member.role in actions.EDIT_ROLES and kind != "order",
+            },
+        )
+
+    view.__name__ = f"{kind}_list"
+    return view
+
+
+def master_edit(kind):
+    model, form_class, access_fn, label, *_ = MASTER[kind]
+
+    @tenant_view(roles=PLANNERS)
+    @require_http_methods(["GET", "POST"])
+    def view(request, member, **kwargs):
+        obj = access_fn(member, kwargs[f"{kind}_id"]) if kwargs else model(tenant=member.tenant)
+        form = form_class(request.POST or None, instance=obj, tenant=member.tenant)
+        if request.method == "POST" and form.is_valid():
+            values = {f: form.cleaned_data[f] for f in form.fields}
+            fresh = access_fn(member, obj.pk) if obj.pk else model()
+            obj = actions.do_save_object(
+                tenant=member.tenant, obj=fresh, values=values, actor=member.user, verb_thing=kind
+            )
+            messages.success(request, f"Saved {obj}.")
+            return redirect(obj.get_absolute_url())
+        return render(
+            request,
+            "planning/master_edit.html",
+            {"form": form, "obj": obj, "kind": kind, "label": label},
+            status=422 if form.errors else 200,
+        )
+
+    view.__name__ = f"{kind}_edit"
+    return view
+
+
+def master_detail(kind):
+    model, _form, access_fn, label, columns, *_ = MASTER[kind]
+
+    @tenant_view
+    def view(request, member, **kwargs):
+        obj = access_fn(member, kwargs[f"{kind}_id"])
+        ctx = {
+            "obj": obj,
+            "kind": kind,
+            "label": label,
+            "subject": obj.subject,
+            "list_url": reverse(f"planning:{PLURAL[kind]}", kwargs={"tenant_slug": member.tenant.slug}),
+            "fields": [(c.replace("_", " "), getattr(obj, c)) for c in columns],
+            "trail": trail_for_subject(obj.subject),
+            "can_edit": member.role in actions.EDIT_ROLES,
+        }
+        ctx.update(DETAIL_EXTRAS.get(kind, lambda m, o: {})(member, obj))
+        return render(request, "planning/master_detail.html", ctx)
+
+    view.__name__ = f"{kind}_detail"
+    return view
+
+
+def _product_extras(member, product):
+    demand, supply, proj = projection_context(member.tenant, [product.pk])
+    facilities = dict(Facility.objects.filter(tenant=member.tenant).values_list("pk", "name"))
+    charts = []
+    for fid, part in proj.groupby("facility_id"):
+        charts.append(
+            line_chart(
+                [wk.label(w.date()) for w in part["week"]],
+                [("Projected stock", list(part["projected"])), ("Safety stock", list(part["safety_stock"]))],
+                title=f"Projected stock at {facilities.get(fid)}",
+                dashed={"Safety stock"},
+            )
+        )
+    result, forecast, actuals, source = accuracy_context(member.tenant, product_ids=[product.pk], by=())
+    return {
+        "charts": charts,
+        "accuracy": result.to_dict("records")[0] if not result.empty else None,
+        "accuracy_source": source,
+        "projection_link": f"?product={product.pk}",
+    }
+
+
+def _customer_extras(member, customer):
+    w0 = wk.week_start(timezone.localdate())
+    acts = selectors.actuals_frame(
+        member.tenant, customer_ids=[customer.pk], since=w0 - dt.timedelta(weeks=26)
+    )
+    demand = selectors.demand_frame(
+        selectors.working_version(member.tenant, PlanType.DEMAND), customer_ids=[customer.pk]
+    )
+    weekly_a = acts.groupby("week")["qty"].sum()
+    weekly_d = demand.groupby("week")["qty"].sum()
+    weeks = sorted(set(weekly_a.index) | set(weekly_d.index))
+    chart = line_chart(
+        [wk.label(w.date()) for w in weeks],
+        [("Actual", [weekly_a.get(w) for w in weeks]), ("Plan", [weekly_d.get(w) for w in weeks])],
+        title=f"{customer.name}: actuals and plan",
+    )
+    result, *_rest = accuracy_context(member.tenant, customer_ids=[customer.pk], by=())
+    return {
+        "charts": [chart],
+        "accuracy": result.to_dict("records")[0] if not result.empty else None,
+        "orders": customer.orders.select_related("facility")[:20],
+    }
+
+
+def _facility_extras(member, facility):
+    demand, supply, proj = projection_context(member.tenant, facility_ids=[facility.pk])
+    names = dict(Product.objects.filter(tenant=member.tenant).values_list("pk", "name"))
+    low = []
+    if not proj.empty:
+        agg = (
+            proj.groupby("product_id")
+            .agg(lowest=("projected", "min"), safety=("safety_stock", "max"), below=("below_safety", "sum"))
+            .reset_index()
+        )
+        for r in agg.sort_values("below", ascending=False).head(60).itertuples():
+            low.append(
+                {
+                    "product": names.get(r.product_id),
+                    "product_id": r.product_id,
+                    "lowest": r.lowest,
+                    "safety": r.safety,
+                    "below": int(r.below),
+                }
+            )
+    cap = list(facility.capacities.order_by("week")[:26])
+    load = {}
+    if supply is not None:
+        load = dict(
+            supply.entries.filter(facility=facility)
+            .values("week")
+            .annotate(total=Sum("qty"))
+            .values_list("week", "total")
+        )
+    charts = []
+    if cap:
+        charts.append(
+            line_chart(
+                [wk.label(c.week) for c in cap],
+                [
+                    ("Supply", [float(load.get(c.week, 0)) for c in cap]),
+                    ("Capacity", [float(c.capacity) for c in cap]),
+                ],
+                title=f"{facility.name}: supply against capacity",
+                dashed={"Capacity"},
+            )
+        )
+    return {"stock_rows": low, "charts": charts}
+
+
+def _order_extras(member, order):
+    return {"lines": order.lines.select_related("product")}
+
+
+def _brand_extras(member, brand):
+    return {"products": brand.products.all()}
+
+
+DETAIL_EXTRAS = {
+    "product": _product_extras,
+    "customer": _customer_extras,
+    "facility": _facility_extras,
+    "order": _order_extras,
+    "brand": _brand_extras,
+}

@@ -1,0 +1,50 @@
+"""Creating and revoking API keys. The raw key is returned once and only its SHA-256 is kept."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from sopsocial.audit.actions import record
+
+from .models import ApiKey, hash_key
+
+KEY_PREFIX = "sops_"
+
+
+def do_create_api_key(member, name):
+    """Returns (ApiKey, raw key). Audited as api.key_create (the key itself is never recorded)."""
+    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            tenant=member.tenant,
+            name=name.strip()[:100],
+            prefix=raw[:12],
+            key_hash=hash_key(raw),
+            created_by=member.user,
+        )
+        record(
+            tenant=member.tenant,
+            actor=member.user,
+            verb="api.key_create",
+            target=str(key),
+            after={"name": key.name, "prefix": key.prefix},
+        )
+    return key, raw
+
+
+def do_revoke_api_key(member, key):
+    with transaction.atomic():
+        if key.revoked_at is not None:
+            return key
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        record(
+            tenant=member.tenant,
+            actor=member.user,
+            verb="api.key_revoke",
+            target=str(key),
+            before={"revoked": False},
+            after={"revoked": True},
+        )
+    return key

@@ -1,0 +1,60 @@
+import json
+
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sopsocial.tenancy.access import ADMIN_ONLY, tenant_view
+
+from . import actions, spec
+from .access import access_api_key
+from .forms import ApiKeyForm
+from .models import ApiKey
+
+
+def openapi_json(request):
+    return JsonResponse(spec.openapi(request.build_absolute_uri("/").rstrip("/")))
+
+
+def docs(request):
+    document = spec.openapi()
+    operations = []
+    for path, methods in document["paths"].items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "op": op,
+                    "schema": json.dumps(body.get("schema"), indent=2) if body else "",
+                    "example": json.dumps(body.get("example"), indent=2) if body.get("example") else "",
+                }
+            )
+    return render(request, "api/docs.html", {"document": document, "operations": operations})
+
+
+@tenant_view(roles=ADMIN_ONLY)
+@require_http_methods(["GET", "POST"])
+def api_keys(request, member):
+    form = ApiKeyForm(request.POST or None)
+    created = raw = None
+    if request.method == "POST" and form.is_valid():
+        created, raw = actions.do_create_api_key(member, form.cleaned_data["name"])
+        form = ApiKeyForm()
+    keys = ApiKey.objects.filter(tenant=member.tenant).select_related("created_by")
+    response = render(
+        request,
+        "api/keys.html",
+        {"form": form, "keys": keys, "created": created, "raw": raw},
+        status=422 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the raw key is on this page once
+    return response
+
+
+@tenant_view(roles=ADMIN_ONLY)
+@require_POST
+def revoke_api_key(request, member, api_key_id):
+    actions.do_revoke_api_key(member, access_api_key(member, api_key_id))
+    return redirect("api_keys:list", tenant_slug=member.tenant.slug)
