@@ -138,7 +138,14 @@ def _bulk(request, tenant, api_key, kind, version=None):
         return error_response(
             413, f"At most {settings.PLANNING_API_MAX_BATCH} items per request.", field="items"
         )
-    idem_key = request.headers.get("Idempotency-Key", "").strip()
+    # idempotency records belong to a key; session calls (people trying the API) have none
+    idem_key = (
+        request.headers.get("Idempotency-Key", "").strip()
+        if api_key is not None
+        else ""
+        if api_key is not None
+        else ""
+    )
     if len(idem_key) > 200:
         return error_response(400, "Idempotency-Key is longer than 200 characters.", field="Idempotency-Key")
     digest = _request_hash(request)
@@ -157,13 +164,9 @@ def _bulk(request, tenant, api_key, kind, version=None):
         return JsonResponse({"errors": errors[:1000]}, status=422)
     try:
         with transaction.atomic():
+            actor, label = request.api_actor
             counts = imports.apply(
-                tenant,
-                kind,
-                clean,
-                actor_label=api_key.actor_label,
-                version=version,
-                source=f"API key {api_key.name}",
+                tenant, kind, clean, actor=actor, actor_label=label, version=version, source=label or "API"
             )
             if idem_key:
                 IdempotencyRecord.objects.create(

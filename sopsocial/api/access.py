@@ -1,18 +1,21 @@
 """The guard for /api/v1/t/<tenant_slug>/...: `Authorization: Bearer <key>` of that tenant.
 
 No key -> 401 JSON (never a login redirect); unknown or revoked key -> 401; a valid key of another
-tenant -> 404 (the tenant's existence is not confirmed). A browser session is not accepted (API views
-are CSRF-exempt), but a signed-in person who is not an internal member of the tenant also gets 404,
-like everywhere else. The view receives `(request, tenant, api_key, **kwargs)`.
+tenant -> 404 (the tenant's existence is not confirmed). A signed-in internal member may also call the
+API with their browser session (reads for everyone, writes for planners and admins, CSRF checked since
+the views are otherwise CSRF-exempt); a signed-in person who is not an internal member gets 404, like
+everywhere else. The view receives `(request, tenant, api_key, **kwargs)`; `api_key` is None for a
+session call, and `request.api_actor` is `(user or None, actor label)` for the audit trail.
 """
 
 from functools import wraps
 
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from sopsocial.tenancy.access import GUARD_MARKER
+from sopsocial.tenancy.access import GUARD_MARKER, PLANNERS
 from sopsocial.tenancy.models import Membership
 
 from .models import ApiKey, hash_key
@@ -36,21 +39,37 @@ def api_view(func):
                 return error_response(404, "Not found.")
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
             request.api_key, request.tenant = key, key.tenant
-            try:
-                return func(request, key.tenant, key, *args, **kwargs)
-            except Http404:
-                return error_response(404, "Not found.")
+            request.api_actor = (None, key.actor_label)
+            return _run(func, request, key.tenant, key, *args, **kwargs)
         if request.user.is_authenticated:
-            internal = Membership.objects.filter(
-                tenant__slug=tenant_slug, user=request.user, is_active=True, partner__isnull=True
-            ).exists()
-            if not internal:
+            member = (
+                Membership.objects.select_related("tenant")
+                .filter(tenant__slug=tenant_slug, user=request.user, is_active=True, partner__isnull=True)
+                .first()
+            )
+            if member is None:
                 return error_response(404, "Not found.")
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                if member.role not in PLANNERS:
+                    return error_response(403, "Your role may not write through the API.")
+                refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+                if refused is not None:
+                    return error_response(403, "CSRF check failed; send an API key instead.")
+            request.api_key, request.tenant = None, member.tenant
+            request.api_actor = (request.user, None)
+            return _run(func, request, member.tenant, None, *args, **kwargs)
         return error_response(401, "Send an API key: Authorization: Bearer <key>.", field="Authorization")
 
     guarded = csrf_exempt(guarded)
     setattr(guarded, GUARD_MARKER, True)
     return guarded
+
+
+def _run(func, request, tenant, key, *args, **kwargs):
+    try:
+        return func(request, tenant, key, *args, **kwargs)
+    except Http404:
+        return error_response(404, "Not found.")
 
 
 def access_api_key(member, api_key_id):
