@@ -37,6 +37,10 @@ def _pct(value, reference):
     return pct
 
 
+def demand_change_nothing():
+    return _empty(["product_id", "customer_id", "facility_id"])
+
+
 def demand_change(current, previous, params, first_week, min_weeks=1):
     """`current`/`previous`: product_id, customer_id, facility_id, week, qty."""
     dims = ["product_id", "customer_id", "facility_id"] if params["level"] == "customer" else ["product_id"]

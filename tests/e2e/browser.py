@@ -36,6 +36,17 @@ def horizontal_overflow(page):
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def overflowing_elements(page, limit=8):
+    """The elements that stick out on the right, to say what to fix when a page scrolls sideways."""
+    return page.evaluate(
+        """(limit) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(0, limit)
+        .map(e => [e.tagName, e.className, Math.round(e.getBoundingClientRect().right)].join(' '))""",
+        limit,
+    )
+
+
 def unreachable_by_keyboard(page, limit=200):
     """Visible interactive elements that Tab never reaches, in document order."""
     page.evaluate(

@@ -1,0 +1,133 @@
+"""What a rule evaluates: its scope narrowed by the changed slice, and the frames planning does not
+already provide (capacity, order lines, subject and name maps). Plan, stock and actuals frames come from
+`planning.selectors`, the maths from `planning.math`.
+
+Rows come straight off a database cursor into pandas (no model instances).
+"""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db import connection
+
+from planning.models import Capacity, Customer, Facility, Product, SalesOrder, SalesOrderLine
+
+
+def frame(queryset, columns, floats=(), dates=()):
+    """A DataFrame of `queryset.values_list(*columns)` read through a raw cursor."""
+    sql, params = queryset.values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    for col in floats:
+        df[col] = df[col].astype(float)
+    for col in dates:
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
+@dataclass
+class Slice:
+    """What to evaluate: the rule's scope narrowed by the changed cells (None = no restriction)."""
+
+    product_ids: set | None = None
+    customer_ids: set | None = None
+    facility_ids: set | None = None
+    order_ids: set | None = None
+    version_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    def admits(self, dims):
+        for dim, value in dims.items():
+            allowed = getattr(self, dim.replace("_id", "_ids"), None)
+            if allowed is not None and value not in allowed:
+                return False
+        return True
+
+
+def _intersect(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return set(a) & set(b)
+
+
+def scope_slice(rule, request_scope=None):
+    """The rule's scope (subjects and families) as model ids, narrowed by an evaluation request's scope."""
+    tenant, scope = rule.tenant, rule.scope or {}
+    products = customers = facilities = None
+    if scope.get("brand_ids") or scope.get("families"):
+        qs = Product.objects.filter(tenant=tenant)
+        if scope.get("brand_ids"):
+            qs = qs.filter(brand__subject_id__in=scope["brand_ids"])
+        if scope.get("families"):
+            qs = qs.filter(family__in=scope["families"])
+        products = set(qs.values_list("pk", flat=True))
+    if scope.get("customer_ids"):
+        customers = set(
+            Customer.objects.filter(tenant=tenant, subject_id__in=scope["customer_ids"]).values_list(
+                "pk", flat=True
+            )
+        )
+    if scope.get("facility_ids"):
+        facilities = set(
+            Facility.objects.filter(tenant=tenant, subject_id__in=scope["facility_ids"]).values_list(
+                "pk", flat=True
+            )
+        )
+    request_scope = request_scope or {}
+
+    def ids(key):
+        values = request_scope.get(key)
+        return None if values is None else {int(v) for v in values}
+
+    return Slice(
+        product_ids=_intersect(products, ids("product_ids")),
+        customer_ids=_intersect(customers, ids("customer_ids")),
+        facility_ids=_intersect(facilities, ids("facility_ids")),
+        order_ids=ids("order_ids"),
+        version_id=request_scope.get("version_id"),
+    )
+
+
+def capacity(tenant, sl):
+    qs = Capacity.objects.filter(tenant=tenant)
+    if sl.facility_ids is not None:
+        qs = qs.filter(facility_id__in=sl.facility_ids)
+    return frame(qs, ["facility_id", "week", "capacity"], floats=["capacity"], dates=["week"])
+
+
+def order_lines(tenant, sl, statuses, since=None):
+    qs = SalesOrderLine.objects.filter(order__tenant=tenant, order__status__in=statuses)
+    if since is not None:
+        qs = qs.filter(order__subject__created__gte=since)
+    if sl.order_ids is not None:
+        qs = qs.filter(order_id__in=sl.order_ids)
+    if sl.customer_ids is not None:
+        qs = qs.filter(order__customer_id__in=sl.customer_ids)
+    if sl.product_ids is not None:
+        qs = qs.filter(product_id__in=sl.product_ids)
+    return frame(
+        qs, ["order_id", "order__customer_id", "product_id", "order__facility_id", "qty"], floats=["qty"]
+    ).rename(columns={"order__customer_id": "customer_id", "order__facility_id": "facility_id"})
+
+
+def subject_maps(tenant, findings):
+    """{dim: {id: subject_id}} and {dim: {id: name}} for the ids that appear in findings."""
+    models = {
+        "product_id": (Product, "name"),
+        "customer_id": (Customer, "name"),
+        "facility_id": (Facility, "name"),
+        "order_id": (SalesOrder, "number"),
+    }
+    subjects, names = {}, {}
+    for dim, (model, name_field) in models.items():
+        if dim not in findings:
+            continue
+        ids = {int(v) for v in findings[dim].dropna().unique()}
+        rows = model.objects.filter(tenant=tenant, pk__in=ids).values_list("pk", "subject_id", name_field)
+        subjects[dim] = {pk: sid for pk, sid, _ in rows}
+        names[dim] = {pk: (f"Order {n}" if dim == "order_id" else n) for pk, _, n in rows}
+    return subjects, names

@@ -1,0 +1,166 @@
+"""Evaluate rules: load the frames a rule needs for the slice, run its vectorised check, apply findings.
+
+Entry points: `evaluate_rule` (one rule, a slice or everything), `evaluate_request` (an outbox row from
+planning: every enabled rule over the changed slice) and `preview_rule` (what a rule would raise now,
+without writing anything).
+"""
+
+import logging
+from datetime import timedelta
+
+import pandas as pd
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from planning import math as pm
+from planning import selectors as ps
+from planning.models import OrderStatus, PlanType
+
+from ..models import ExceptionRule
+from . import frames, rules
+from .apply import Context, apply_findings, describe, parse_key
+
+log = logging.getLogger(__name__)
+OPEN_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.CONFIRMED)
+PAST_ORDER_STATUSES = (OrderStatus.SHIPPED,)
+
+
+def this_week():
+    today = timezone.localdate()
+    return pd.Timestamp(today - timedelta(days=today.weekday()))
+
+
+def _filters(sl, customers=True):
+    filters = {"product_ids": sl.product_ids, "facility_ids": sl.facility_ids}
+    if customers:
+        filters["customer_ids"] = sl.customer_ids
+    return filters
+
+
+def _projection(tenant, sl, first_week, horizon_weeks):
+    """Projected stock from this week on, for the working demand and supply versions. Stock is about a
+    product at a facility, so every customer's demand counts whatever the rule's customer scope."""
+    demand_version = ps.working_version(tenant, PlanType.DEMAND)
+    supply_version = ps.working_version(tenant, PlanType.SUPPLY)
+    filters = _filters(sl, customers=False)
+    weeks = list(pd.date_range(first_week, periods=max(horizon_weeks, 1), freq="7D"))
+    projection = pm.projection(
+        ps.demand_frame(demand_version, **filters),
+        ps.supply_frame(supply_version, **filters),
+        ps.stock_frame(tenant, as_of=(first_week + pd.Timedelta(days=6)).date(), **filters),
+        weeks,
+    )
+    return projection, supply_version
+
+
+def findings_for(rule, sl, first_week):
+    """(findings, version_subject_id, link builder) for one rule over one slice. Reads only."""
+    p, min_weeks, tenant = rule.params, rule.min_consecutive_weeks, rule.tenant
+    if rule.kind == "demand_change":
+        version = ps.working_version(tenant, PlanType.DEMAND)
+        previous = ps.previous_version(version) if version else None
+        if version is None or previous is None:
+            return rules.demand_change_nothing(), None, None
+        found = rules.demand_change(
+            ps.demand_frame(version, **_filters(sl)),
+            ps.demand_frame(previous, **_filters(sl)),
+            p,
+            first_week,
+            min_weeks,
+        )
+        return found, version.subject_id, _grid_link(version)
+    if rule.kind in ("stock_below_safety", "stockout", "excess"):
+        projection, supply_version = _projection(tenant, sl, first_week, p["horizon_weeks"])
+        check = {
+            "stock_below_safety": rules.stock_below_safety,
+            "stockout": rules.stockout,
+            "excess": rules.excess,
+        }[rule.kind]
+        found = check(projection, p, first_week, min_weeks)
+        return found, supply_version.subject_id if supply_version else None, _grid_link(supply_version)
+    if rule.kind == "capacity_overload":
+        version = ps.working_version(tenant, PlanType.SUPPLY)
+        found = rules.capacity_overload(
+            ps.supply_frame(version, **_filters(sl, customers=False)),
+            frames.capacity(tenant, sl),
+            p,
+            first_week,
+            min_weeks,
+        )
+        return found, version.subject_id if version else None, _grid_link(version)
+    if rule.kind == "forecast_accuracy":
+        # What was forecast for each of the last N complete weeks (frozen versions) against what shipped.
+        since = first_week - pd.Timedelta(weeks=p["weeks"])
+        forecast = ps.frozen_forecast_frame(tenant, product_ids=sl.product_ids, before=first_week.date())
+        forecast = forecast[forecast["week"] >= since]
+        actual = ps.actuals_frame(
+            tenant, product_ids=sl.product_ids, customer_ids=sl.customer_ids, since=since.date()
+        )
+        actual = actual[actual["week"] < first_week]
+        if sl.customer_ids is not None:
+            forecast = forecast[forecast["customer_id"].isin(sl.customer_ids)]
+        return rules.forecast_accuracy(pm.accuracy(forecast, actual, ["product_id"]), p), None, None
+    if rule.kind == "large_order":
+        lines = frames.order_lines(tenant, sl, OPEN_ORDER_STATUSES)
+        history = frames.order_lines(
+            tenant, frames.Slice(sl.product_ids, sl.customer_ids), PAST_ORDER_STATUSES
+        )
+        return rules.large_order(lines, history, p), None, None
+    if rule.kind == "new_order":
+        lines = frames.order_lines(tenant, sl, OPEN_ORDER_STATUSES, since=rule.created)
+        orders = lines.groupby(["order_id", "customer_id"], as_index=False)["qty"].sum()
+        return rules.new_order(orders, p), None, None
+    raise ValueError(f"unknown rule kind {rule.kind}")
+
+
+def _grid_link(version):
+    if version is None:
+        return None
+    base = reverse("planning:grid", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
+
+    def link(row):
+        product = row.get("product_id")
+        return f"{base}?product={int(product)}" if product == product and product is not None else base
+
+    return link
+
+
+def _context(rule, findings, sl, first_week, version_subject_id, link):
+    subjects, names = frames.subject_maps(rule.tenant, findings)
+    return Context(
+        subjects=subjects,
+        names=names,
+        in_slice=lambda key: sl.admits(parse_key(key)),
+        version_subject_id=version_subject_id,
+        first_week=first_week,
+        link=link,
+    )
+
+
+def evaluate_rule(rule, request_scope=None, first_week=None):
+    """Evaluate one rule and apply what it finds, in one transaction. Returns the counts."""
+    first_week = first_week or this_week()
+    with transaction.atomic():
+        # of=("self",): lock the rule row only; locking the joined tenant row would block every insert
+        # that references the tenant (FK key-share locks) while this transaction waits for the audit lock.
+        rule = ExceptionRule.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=rule.pk)
+        if not rule.enabled or rule.is_deleted:
+            return {"raised": 0, "updated": 0, "escalated": 0, "resolved": 0}
+        sl = frames.scope_slice(rule, request_scope)
+        found, version_subject_id, link = findings_for(rule, sl, first_week)
+        return apply_findings(rule, found, _context(rule, found, sl, first_week, version_subject_id, link))
+
+
+def preview_rule(member, *, rule=None, **values):
+    """What this rule (saved or not) would raise now, as (title, summary) pairs. Writes nothing."""
+    probe = ExceptionRule(
+        tenant=member.tenant,
+        created=rule.created if rule else timezone.now(),
+        **{k: v for k, v in values.items() if k != "enabled"},
+    )
+    first_week = this_week()
+    sl = frames.scope_slice(probe)
+    found, version_subject_id, link = findings_for(probe, sl, first_week)
+    ctx = _context(probe, found, sl, first_week, version_subject_id, link)
+    return [describe(probe, row, ctx) for row in found.to_dict("records")]

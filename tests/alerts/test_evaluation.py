@@ -1,0 +1,168 @@
+"""Rules evaluated over real plan data: raised once, updated, resolved; scope; preview; delivery."""
+
+import pytest
+
+from alerts.evaluation.runner import evaluate_rule, preview_rule
+from alerts.models import Alert, AlertStatus
+from feeds.models import FeedItem
+from planning.actions import check_set_cell
+from planning.models import EvaluationRequest, PlanEntry
+
+from . import world as w
+from .factories import make_rule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(admin_member):
+    return w.build(admin_member)
+
+
+def _set(world, version, product, customer, week, value, reason=""):
+    entry = PlanEntry.objects.get(
+        version=version, product=product, customer=customer, facility=world.leeds, week=w.week(week)
+    )
+    return check_set_cell(
+        world.member,
+        version,
+        product=product,
+        customer=customer,
+        facility=world.leeds,
+        week=w.week(week),
+        value=str(value),
+        revision=entry.revision,
+        reason=reason,
+    )
+
+
+def _spike_rule(world, **params):
+    return make_rule(
+        world.tenant,
+        "Demand spike",
+        "demand_change",
+        {"change_pct": 50, "horizon_weeks": 8, **params},
+        severity="high",
+    )
+
+
+def test_the_story_spike_raises_one_alert_with_its_numbers_and_lands_in_the_feeds(
+    world, django_capture_on_commit_callbacks
+):
+    rule = _spike_rule(world)
+    assert evaluate_rule(rule)["raised"] == 0  # nothing before the edit
+    with django_capture_on_commit_callbacks(execute=True):
+        _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800, reason="Contoso promo")
+    alert = Alert.objects.get(rule=rule)
+    assert alert.summary == "4,800 vs 1,200, +300%"
+    assert "Oat Crunch 500g · Contoso Retail · Leeds depot" in alert.title and "W+3" in alert.title
+    assert alert.window_start == alert.window_end == w.week(3)
+    assert set(alert.subjects.values_list("pk", flat=True)) >= {
+        world.oat.subject_id,
+        world.contoso.subject_id,
+        world.leeds.subject_id,
+        world.demand_v2.subject_id,
+    }
+    assert "?product=" in alert.link
+    item = FeedItem.objects.get(kind="alert", data__alert_id=alert.pk)
+    assert item.subject_id == world.oat.subject_id and "+300%" in item.body
+    assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == 0
+
+
+def test_evaluating_twice_gives_the_same_alerts_and_a_cleared_condition_resolves(world):
+    rule = _spike_rule(world)
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    first = evaluate_rule(rule)
+    again = evaluate_rule(rule)
+    assert (first["raised"], again["raised"], again["updated"]) == (1, 0, 0)
+    assert Alert.objects.filter(rule=rule).count() == 1
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 1300)
+    assert evaluate_rule(rule)["resolved"] == 1
+    alert = Alert.objects.get(rule=rule)
+    assert alert.status == AlertStatus.RESOLVED and alert.auto_resolved
+    assert FeedItem.objects.filter(verb="alert.resolved", data__alert_id=alert.pk).exists()
+
+
+def test_a_worse_number_escalates_and_reopens_an_acknowledged_alert(world, planner_member):
+    from alerts.lifecycle import do_acknowledge_alert
+
+    rule = _spike_rule(world)
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    evaluate_rule(rule)
+    alert = do_acknowledge_alert(planner_member, Alert.objects.get(rule=rule))
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 9000)
+    assert evaluate_rule(rule)["escalated"] == 1
+    alert.refresh_from_db()
+    assert (alert.status, alert.times_escalated, alert.summary) == ("open", 1, "9,000 vs 1,200, +650%")
+    assert Alert.objects.filter(rule=rule).count() == 1
+
+
+def test_a_rule_scoped_to_another_brand_raises_nothing(world):
+    rule = make_rule(
+        world.tenant,
+        "Snacks spike",
+        "demand_change",
+        {"change_pct": 50, "horizon_weeks": 8},
+        scope={"brand_ids": [world.snacky.subject_id]},
+    )
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    assert evaluate_rule(rule)["raised"] == 0
+    _set(world, world.demand_v2, world.crisps, world.contoso, 2, 500)
+    assert evaluate_rule(rule)["raised"] == 1
+    assert Alert.objects.get(rule=rule).subject_id == world.crisps.subject_id
+
+
+def test_incremental_evaluation_only_touches_the_changed_slice(world):
+    rule = _spike_rule(world)
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    _set(world, world.demand_v2, world.crisps, world.contoso, 1, 900)
+    evaluate_rule(rule, {"product_ids": [world.crisps.pk]})
+    assert list(Alert.objects.values_list("subject_id", flat=True)) == [world.crisps.subject_id]
+    # and a slice that does not contain the oat alert does not resolve it
+    evaluate_rule(rule)
+    evaluate_rule(rule, {"product_ids": [world.crisps.pk]})
+    assert Alert.objects.filter(status="open").count() == 2
+
+
+def test_stock_below_safety_is_raised_by_the_spike_and_resolved_by_new_supply(world):
+    rule = make_rule(world.tenant, "Low stock", "stock_below_safety", {"horizon_weeks": 4}, severity="medium")
+    assert evaluate_rule(rule)["raised"] == 0
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    evaluate_rule(rule)
+    alert = Alert.objects.get(rule=rule)
+    assert alert.summary == "projected 2,400 below safety stock 2,500"
+    assert alert.subject_id == world.oat.subject_id and alert.window_start == w.week(3)
+    _set(world, world.supply, world.oat, None, 2, 5000)  # +3,000 cases of production in W+2
+    assert evaluate_rule(rule)["resolved"] == 1
+
+
+def test_new_order_is_raised_once_and_stays_until_resolved(world):
+    rule = make_rule(world.tenant, "New order", "new_order", {}, severity="low")
+    so = w.order(world)
+    assert evaluate_rule(rule)["raised"] == 1
+    assert evaluate_rule(rule)["raised"] == 0
+    alert = Alert.objects.get(rule=rule)
+    assert alert.subject_id == so.subject_id and alert.summary == "new order, 3,600 cases"
+    assert set(alert.subjects.values_list("pk", flat=True)) >= {so.subject_id, world.contoso.subject_id}
+
+
+def test_preview_lists_what_would_be_raised_and_writes_nothing(world):
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    before = (Alert.objects.count(), FeedItem.objects.count())
+    found = preview_rule(
+        world.member,
+        name="Spike",
+        kind="demand_change",
+        params={
+            "change_pct": 50.0,
+            "min_abs_change": 0.0,
+            "direction": "up",
+            "level": "customer",
+            "horizon_weeks": 8,
+        },
+        scope={},
+        severity="high",
+        min_consecutive_weeks=1,
+    )
+    assert [summary for _, summary in found] == ["4,800 vs 1,200, +300%"]
+    assert (Alert.objects.count(), FeedItem.objects.count()) == before
