@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -254,6 +255,18 @@ CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
 }
 FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))
+
+# --- alerts --------------------------------------------------------------------------------------
+# The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass
+# re-evaluates every rule over everything (and wakes snoozed alerts).
+CELERY_BEAT_SCHEDULE["alerts-sweep-pending"] = {
+    "task": "alerts.sweep_pending",
+    "schedule": float(env("ALERTS_SWEEP_SECONDS", "60")),
+}
+CELERY_BEAT_SCHEDULE["alerts-evaluate-all"] = {
+    "task": "alerts.evaluate_all",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # --- planning ------------------------------------------------------------------------------------
 # Largest number of items one ERP API bulk request may carry (413 above it).
