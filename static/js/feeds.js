@@ -24,6 +24,21 @@
     window.htmx.ajax("GET", url, { target: el, swap: "none" });
   }
 
+  // Pushed and caught-up items land in the hidden #live-inbox (present on every page, so an
+  // out-of-band swap never misses its target); on the home feed they move to the top of the list.
+  function drain() {
+    var inbox = document.getElementById("live-inbox");
+    if (!inbox) return;
+    var feed = document.getElementById("feed-items");
+    var items = Array.prototype.slice.call(inbox.children);
+    if (feed) {
+      for (var i = items.length - 1; i >= 0; i--) feed.insertBefore(items[i], feed.firstChild);
+    } else {
+      items.forEach(function (item) { item.remove(); });
+    }
+    dedupe();
+  }
+
   // A pushed item may also arrive through a catch-up: keep the first copy of each.
   function dedupe() {
     var seen = {};
@@ -42,8 +57,8 @@
   });
   document.addEventListener("htmx:wsClose", function () { socketOpen = false; });
   document.addEventListener("htmx:wsError", function () { socketOpen = false; });
-  document.addEventListener("htmx:oobAfterSwap", dedupe);
-  document.addEventListener("htmx:wsAfterMessage", dedupe);
+  document.addEventListener("htmx:oobAfterSwap", drain);
+  document.addEventListener("htmx:wsAfterMessage", drain);
 
   document.addEventListener("DOMContentLoaded", function () {
     var el = live();
