@@ -53,6 +53,20 @@ def frame(rows, columns):
     return df
 
 
+def _typed(df):
+    """Empty frames come with object columns; give keys, weeks and numbers their real types."""
+    df = df.copy()
+    for col in ("product_id", "facility_id", "customer_id"):
+        if col in df and df.empty:
+            df[col] = df[col].astype("int64")
+    if "week" in df:
+        df["week"] = pd.to_datetime(df["week"])
+    for col in ("qty", "on_hand", "safety_stock", "capacity"):
+        if col in df:
+            df[col] = df[col].astype(float)
+    return df
+
+
 def projection(demand, supply, stock, weeks):
     """Projected stock per product x facility x week: on hand + cumulative supply - cumulative demand.
 
@@ -64,6 +78,7 @@ def projection(demand, supply, stock, weeks):
     weeks = pd.DatetimeIndex(pd.to_datetime(list(weeks)))
     if len(weeks) == 0:
         return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    demand, supply, stock = _typed(demand), _typed(supply), _typed(stock)
     dem = demand.groupby(["product_id", "facility_id", "week"])["qty"].sum().rename("demand")
     sup = supply.groupby(["product_id", "facility_id", "week"])["qty"].sum().rename("supply")
     pairs = pd.concat(
@@ -82,6 +97,7 @@ def projection(demand, supply, stock, weeks):
     grid = grid.merge(st, how="left", on=["product_id", "facility_id"])
     grid["has_snapshot"] = grid["has_snapshot"].astype("boolean").fillna(False).astype(bool)
     grid = grid.fillna({"demand": 0.0, "supply": 0.0, "on_hand": 0.0, "safety_stock": 0.0})
+    grid = grid.astype({"demand": float, "supply": float, "on_hand": float, "safety_stock": float})
     grid = grid.sort_values(["product_id", "facility_id", "week"]).reset_index(drop=True)
     keys = [grid["product_id"], grid["facility_id"]]
     net = grid["supply"] - grid["demand"]
@@ -132,6 +148,7 @@ def accuracy(forecast, actuals, by):
       bias  = sum(e) (units, positive = over-forecast); bias_pct = bias / sum(actual) * 100
       tracking signal = sum(actual - forecast) / MAD, MAD = mean|e| (0 when MAD is 0)
     """
+    actuals, forecast = _typed(actuals), _typed(forecast)
     keys = [*by, "week"]
     act = actuals.groupby(keys)["qty"].sum().rename("actual")
     fc = forecast.groupby(keys)["qty"].sum().rename("forecast")
