@@ -1,7 +1,6 @@
 """Feed pages and fragments. Thin: parse input, call a check_/do_ action or a selector, render.
 With htmx the partial is returned; validation errors answer 422 with the form re-rendered."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -59,7 +58,6 @@ def home(request, member):
         "filters": selectors.HOME_FILTERS.items(),
         "kinds": SubjectKind.choices,
         "unread": selectors.unread_count(member),
-        "poll_seconds": settings.FEEDS_POLL_SECONDS,
     }
     if request.htmx and request.GET.get("before"):
         return render(request, "feeds/partials/_home_entries.html", context)

@@ -45,7 +45,7 @@ def test_database_url():
 
 
 class LiveStack:
-    def __init__(self, *, database_url, redis_url, channels_prefix="live"):
+    def __init__(self, *, database_url, redis_url, channels_prefix="live", env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -59,6 +59,9 @@ class LiveStack:
             "DB_POOL_MIN_SIZE": "1",
             "DB_POOL_MAX_SIZE": "4",
             "PYTHONUNBUFFERED": "1",
+            # Pages without a websocket poll this often; short, so a test of the fallback is quick.
+            "FEEDS_POLL_SECONDS": os.environ.get("FEEDS_POLL_SECONDS", "2"),
+            **(env or {}),
         }
         self.server = self.worker = None
         self._worker_starts = 0

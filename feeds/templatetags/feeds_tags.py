@@ -25,3 +25,11 @@ def reaction_count(item, kind):
 @register.filter
 def reacted(item, kind):
     return kind in getattr(item, "my_reactions", set())
+
+
+@register.simple_tag
+def feeds_poll_seconds():
+    """How often a page polls for new items while its websocket is down (FEEDS_POLL_SECONDS)."""
+    from django.conf import settings
+
+    return settings.FEEDS_POLL_SECONDS

@@ -66,3 +66,32 @@ def test_a_post_appears_live_in_an_open_home_feed_on_a_phone(live_stack, transac
         expect(page.locator("#feed-badges")).to_contain_text("2 new", timeout=15_000)
         browser.close()
     assert not problems, problems
+
+
+def test_without_websockets_the_page_polls_and_catches_up(live_stack, transactional_db):
+    from playwright.sync_api import expect, sync_playwright
+
+    tenant = TenantFactory(slug="northwind", name="Northwind Foods")
+    alex = MembershipFactory(tenant=tenant, role="planner")
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    with transaction.atomic():
+        contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    actions.do_follow(sam, contoso)
+    actions.check_create_post(alex, subject=contoso, body="Already there zq-old")
+    cookie = session_cookie(sam.user)
+    alex_browser = Browser(live_stack, alex.user)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_stack.url}])
+        # A network that refuses websockets (some proxies do): every socket fails at once.
+        context.add_init_script("window.WebSocket = function () { throw new Error('websockets blocked'); };")
+        page = context.new_page()
+        page.goto(f"{live_stack.url}/t/northwind/")
+        expect(page.locator("#feed-items .feed-item", has_text="zq-old")).to_be_visible()
+        alex_browser.post(f"/t/northwind/s/{contoso.pk}/post/", {"body": "Arrives by polling zq-poll"})
+        expect(page.locator("#feed-items .feed-item", has_text="zq-poll")).to_be_visible(timeout=15_000)
+        # The older item is not repeated by the catch-up.
+        expect(page.locator("#feed-items .feed-item", has_text="zq-old")).to_have_count(1)
+        browser.close()
