@@ -195,7 +195,8 @@ def grid_for(version, *, brand_id=None, family=None, customer_id=None, facility_
     that has cells in the version, filtered; a fixed number of queries whatever the row count:
     products, entries, customers, facilities, cell notes."""
     weeks = version_weeks(version)
-    products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand")
+    # tenant too: get_absolute_url() needs its slug on every row
+    products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand", "tenant")
     if brand_id:
         products = products.filter(brand_id=brand_id)
     if family:

@@ -154,6 +154,8 @@ def cell(request, member, version_id):
         "facility": facility,
         "week": week,
         "can_edit": True,
+        "row_key": f"{product.pk}-{customer.pk if customer else 0}-{facility.pk}",
+        "col": (week - version.start_week).days // 7,
     }
     status = 200
     try:

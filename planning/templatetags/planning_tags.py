@@ -84,7 +84,7 @@ def plan_cell(
         )
     )
     if can_edit:
-        shown = typed if typed is not None else qtyvalue(qty)
+        shown = typed if typed not in (None, "") else qtyvalue(qty)
         invalid = f' aria-invalid="true" aria-describedby="e-{ident}"' if error else ""
         body = (
             f'<input class="cell-input" name="value" inputmode="decimal" autocomplete="off"'

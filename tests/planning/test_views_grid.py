@@ -1,0 +1,182 @@
+"""The plan grid: fixed query count, htmx cell saves and their refusals, panel, export."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from planning.models import PlanChange, PlanEntry, Product, VersionStatus
+
+from ..factories import MembershipFactory
+from . import factories as pf
+
+
+def _grid_world(tenant, products):
+    customer, facility = pf.CustomerFactory(tenant=tenant), pf.FacilityFactory(tenant=tenant)
+    brand = pf.BrandFactory(tenant=tenant)
+    items = [pf.ProductFactory(tenant=tenant, brand=brand) for _ in range(products)]
+    version = pf.make_version(
+        tenant, cells=[(p, customer, facility, w, 10 + w) for p in items for w in range(26)]
+    )
+    return version, items, customer, facility
+
+
+def _grid_url(version):
+    return reverse("planning:grid", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
+
+
+# session, membership (guard), version, products, entries, customers, facilities, notes, 4 filter lists,
+# feeds badge context
+GRID_QUERIES = 14
+
+
+@pytest.mark.parametrize("products", [200, 20])
+def test_grid_renders_with_a_fixed_number_of_queries(
+    tenant, planner_member, client_for, django_assert_num_queries, products
+):
+    version, *_ = _grid_world(tenant, products)
+    client = client_for(planner_member)
+    client.get(_grid_url(version))  # warm the session
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(_grid_url(version))
+    assert response.status_code == 200
+    assert response.content.count(b'class="cell-input"') == products * 26
+
+
+def test_grid_filters_and_totals(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 3)
+    response = client_for(planner_member).get(_grid_url(version), {"q": items[0].sku})
+    grid = response.context["grid"]
+    assert [r.product for r in grid.rows] == [items[0]]
+    assert grid.week_totals[0] == 10 and grid.total == sum(10 + w for w in range(26))
+
+
+def _post_cell(client, version, product, customer, facility, week, value, revision, **extra):
+    url = reverse("planning:cell", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
+    data = {
+        "product": product.pk,
+        "customer": customer.pk,
+        "facility": facility.pk,
+        "week": week.isoformat(),
+        "value": value,
+        "revision": revision,
+        **extra,
+    }
+    return client.post(url, data, **({"HTTP_HX_REQUEST": "true"} if extra.pop("htmx", True) else {}))
+
+
+def test_cell_save_returns_the_cell_with_its_new_revision(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    response = _post_cell(
+        client_for(planner_member), version, items[0], customer, facility, version.start_week, "4800", 1
+    )
+    assert response.status_code == 200
+    assert b'value="4800"' in response.content and b"&quot;revision&quot;: 2" in response.content
+    assert PlanChange.objects.get().new_qty == 4800
+
+
+def test_stale_cell_save_is_refused_showing_the_current_value(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    client = client_for(planner_member)
+    _post_cell(client, version, items[0], customer, facility, version.start_week, "4800", 1)
+    response = _post_cell(client, version, items[0], customer, facility, version.start_week, "900", 1)
+    assert response.status_code == 422  # htmx swaps 422 answers (409 for non-htmx clients)
+    assert b"changed meanwhile" in response.content and b"4,800" in response.content
+    assert PlanEntry.objects.get(version=version, week=version.start_week).qty == 4800
+
+
+def test_negative_value_is_refused_with_a_message(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    response = _post_cell(
+        client_for(planner_member), version, items[0], customer, facility, version.start_week, "-3", 1
+    )
+    assert response.status_code == 422
+    assert b"cannot be negative" in response.content and b'aria-invalid="true"' in response.content
+    assert not PlanChange.objects.exists()
+
+
+def test_viewer_cannot_save_cells(tenant, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    viewer = MembershipFactory(tenant=tenant, role="viewer")
+    response = _post_cell(
+        client_for(viewer), version, items[0], customer, facility, version.start_week, "5", 1
+    )
+    assert response.status_code == 403
+    assert b"cell-input" not in client_for(viewer).get(_grid_url(version)).content
+
+
+def test_cell_of_another_tenant_is_404(tenant, other_tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    foreign = pf.ProductFactory(tenant=other_tenant)
+    response = _post_cell(
+        client_for(planner_member), version, foreign, customer, facility, version.start_week, "5", 0
+    )
+    assert response.status_code == 404
+
+
+def test_cell_panel_shows_history_and_notes(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    client = client_for(planner_member)
+    week = version.start_week + dt.timedelta(weeks=3)
+    _post_cell(
+        client, version, items[0], customer, facility, week, "4800", 1, reason="Genuine one-off", panel="1"
+    )
+    url = reverse("planning:cell", kwargs={"tenant_slug": tenant.slug, "version_id": version.pk})
+    response = client.get(
+        url,
+        {"product": items[0].pk, "customer": customer.pk, "facility": facility.pk, "week": week.isoformat()},
+    )
+    assert b"Genuine one-off" in response.content and b"4,800" in response.content
+    grid = client.get(_grid_url(version)).content
+    assert grid.count(b"has-note") == 1
+    comment_url = reverse(
+        "planning:cell_comment", kwargs={"tenant_slug": tenant.slug, "version_id": version.pk}
+    )
+    client.post(
+        comment_url,
+        {
+            "product": items[0].pk,
+            "customer": customer.pk,
+            "facility": facility.pk,
+            "week": week.isoformat(),
+            "body": "Later comment",
+        },
+    )
+    assert version.cell_notes.count() == 2
+
+
+def test_transition_view_and_frozen_grid(tenant, admin_member, client_for):
+    version, *_ = _grid_world(tenant, 1)
+    client = client_for(admin_member)
+    url = reverse("planning:transition", kwargs={"tenant_slug": tenant.slug, "version_id": version.pk})
+    for action in ("submit", "approve", "publish"):
+        assert client.post(url, {"action": action}).status_code == 302
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
+    page = client.get(_grid_url(version)).content
+    assert b"cell-input" not in page and b"frozen" in page
+
+
+def test_export_csv_and_xlsx(tenant, planner_member, client_for):
+    version, items, *_ = _grid_world(tenant, 2)
+    url = reverse("planning:grid_export", kwargs={"tenant_slug": tenant.slug, "version_id": version.pk})
+    client = client_for(planner_member)
+    csv = client.get(url).content.decode()
+    assert csv.splitlines()[0].startswith("sku,product,customer,facility,")
+    assert len(csv.splitlines()) == 3
+    xlsx = client.get(url, {"format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats") and xlsx.content[:2] == b"PK"
+
+
+def test_master_data_pages_and_edit(tenant, planner_member, client_for):
+    product = pf.ProductFactory(tenant=tenant)
+    client = client_for(planner_member)
+    assert client.get(reverse("planning:products", kwargs={"tenant_slug": tenant.slug})).status_code == 200
+    assert client.get(product.get_absolute_url()).status_code == 200
+    url = reverse("planning:product_edit", kwargs={"tenant_slug": tenant.slug, "product_id": product.pk})
+    response = client.post(url, {"sku": product.sku, "name": "Renamed", "unit": "case", "case_size": 6})
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.name == "Renamed" and product.subject.title == "Renamed"
+    bad = client.post(url, {"sku": "", "name": "", "unit": "case", "case_size": -1})
+    assert bad.status_code == 422 and Product.objects.get().name == "Renamed"
