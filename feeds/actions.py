@@ -333,6 +333,8 @@ def do_edit_post(member, post, *, body):
     post.save(update_fields=["body", "body_html", "edited_at"])
     new_mentions = _record_mentions(post, [m for m in named if m.user_id not in already])
     _notify(post, new_mentions, Notification.Verb.MENTION, member.user)
+    if new_mentions:
+        _queue_fan_out(post)  # the newly mentioned get the post in their feed (existing rows stay)
     _update_search_vector(FeedItem, post.pk)
     record(
         tenant=member.tenant,

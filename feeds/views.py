@@ -1,6 +1,8 @@
 """Feed pages and fragments. Thin: parse input, call a check_/do_ action or a selector, render.
 With htmx the partial is returned; validation errors answer 422 with the form re-rendered."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -228,7 +230,7 @@ def post_detail(request, member, post_id):
     context = {
         "item": item,
         "subject": item.subject,
-        "trail": [e for e in trail_for_subject(item.subject) if f"#{item.pk}" in e.target]
+        "trail": [e for e in trail_for_subject(item.subject) if re.search(rf"#{item.pk}\b", e.target)]
         if not member.is_external
         else [],
         "revision_count": PostRevision.objects.filter(item=item).count(),

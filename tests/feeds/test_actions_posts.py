@@ -105,3 +105,15 @@ def test_fan_out_is_idempotent(tenant, world, run_on_commit):
     post, _ = run_on_commit(actions.check_create_post, alex, subject=world["customer"], body="Hello")
     assert actions.do_fan_out_item(post.pk) == []
     assert InboxEntry.objects.filter(item=post).count() == 2
+
+
+def test_editing_in_a_mention_notifies_and_delivers_once(tenant, world, run_on_commit):
+    alex, priya = f.member(tenant), f.member(tenant)
+    priya.user.username = "priya"
+    priya.user.save()
+    post, _ = run_on_commit(actions.check_create_post, alex, subject=world["order"], body="Draft")
+    run_on_commit(actions.check_edit_post, alex, post, body="Draft, @priya please check")
+    run_on_commit(actions.check_edit_post, alex, post, body="Final, @priya please check")
+    assert Notification.objects.filter(user=priya.user, item=post).count() == 1
+    assert InboxEntry.objects.get(user=priya.user, item=post).mention
+    assert [r.body for r in post.revisions.all()] == ["Draft, @priya please check", "Draft"]
