@@ -1,40 +1,33 @@
-import os
-
 import pytest
 
 from tests.services import need_chromium
 
 from .browser import CHROMIUM, CHROMIUM_ARGS
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between browser
-# steps are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
-def new_page(browser):
-    """Open a page in a fresh context (one per person); contexts are closed after the test."""
-    contexts = []
+def new_page():
+    """Open a page in a fresh browser context (one per person). Playwright starts on the first call, so
+    a test writes its data before that: while Playwright's event loop runs, Django refuses synchronous
+    database calls, and the tests keep it that way instead of switching the protection off."""
+    need_chromium()
+    state = {}
 
     def make(viewport, **options):
+        if "browser" not in state:
+            from playwright.sync_api import sync_playwright
+
+            state["playwright"] = sync_playwright().start()
+            state["browser"] = state["playwright"].chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
         # bypass_csp only lets the test inject axe-core; the app's own pages never need it.
-        context = browser.new_context(viewport=viewport, bypass_csp=True, **options)
-        contexts.append(context)
+        context = state["browser"].new_context(viewport=viewport, bypass_csp=True, **options)
         page = context.new_page()
         page.set_default_timeout(10_000)
         return page
 
     yield make
-    for context in contexts:
-        context.close()
+    if "browser" in state:
+        state["browser"].close()
+        state["playwright"].stop()

@@ -59,16 +59,19 @@ def raised(db):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_alert_and_rule_pages_fit_work_by_keyboard_and_pass_axe(live_server, new_page, raised, viewport):
-    base = live_server.url
+    base, alert_url, rule_url = (
+        live_server.url,
+        raised.alerts.get().get_absolute_url(),
+        raised.get_absolute_url(),
+    )
     page = new_page(viewport)
     _login(page, base, "morgan")
-    alert = raised.alerts.get()
     problems = {}
     for name, path in [
         ("alerts", "/t/northwind/alerts/"),
-        ("alert", alert.get_absolute_url()),
+        ("alert", alert_url),
         ("rules", "/t/northwind/rules/"),
-        ("rule", raised.get_absolute_url()),
+        ("rule", rule_url),
         ("rule-new", "/t/northwind/rules/new/"),
     ]:
         page.goto(base + path)

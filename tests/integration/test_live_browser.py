@@ -1,8 +1,6 @@
 """A real browser on the real stack: a post appears in another person's open home feed without a
 reload (htmx websocket extension), the unread badge updates, and the page breaks no CSP rule."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +13,6 @@ from ..factories import MembershipFactory, TenantFactory
 from .test_live_feed import Browser, session_cookie
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def test_a_post_appears_live_in_an_open_home_feed_on_a_phone(live_stack, transactional_db):
