@@ -5,7 +5,8 @@ class AlertsConfig(AppConfig):
     name = "alerts"
 
     def ready(self):
-        from sopsocial.pages.nav import NavItem, register
+        from sopsocial.pages import nav, panels
 
-        register(NavItem("Alerts", "alerts:list", order=40, external_ok=False))
-        register(NavItem("Rules", "alerts:rules", order=80, admin_only=True))
+        nav.register(nav.NavItem("Alerts", "alerts:list", order=40, external_ok=False))
+        nav.register(nav.NavItem("Rules", "alerts:rules", order=80, admin_only=True))
+        panels.register(panels.Panel("Alerts", "alerts:subject_alerts", order=20, external_ok=True))

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from sopsocial.audit.selectors import trail_for_subject
+from sopsocial.pages.panels import panels_for
 from sopsocial.tenancy.access import tenant_view
 
 from .access import access_subject
@@ -25,5 +26,6 @@ def subject_page(request, member, subject_id):
         "parents": parents.order_by("kind", "title"),
         "children": children.order_by("kind", "title")[:100],
         "trail": trail_for_subject(subject) if not member.is_external else [],
+        "panels": panels_for(member, subject),
     }
     return render(request, "subjects/subject.html", context)
