@@ -200,11 +200,12 @@ def naive_forecast(actuals, by, window=4):
     return out.dropna(subset=["qty"])[[*by, "week", "qty"]]
 
 
-def accuracy_over_time(forecast, actuals, by=(), freq="QS"):
-    """WMAPE and bias per period (quarter by default) for the 'accuracy over time' chart."""
-    if actuals.empty:
-        return pd.DataFrame(columns=["period", "wmape", "bias_pct", "actual"])
-    a = actuals.assign(period=actuals["week"].dt.to_period(freq[0]).dt.start_time)
-    f = forecast.assign(period=forecast["week"].dt.to_period(freq[0]).dt.start_time)
-    res = accuracy(f, a, [*by, "period"])
-    return res
+def accuracy_over_time(forecast, actuals, by=(), freq="Q"):
+    """The accuracy measures per calendar period (freq "Q" quarter or "M" month, by the week's start)
+    for the 'accuracy over time' chart: columns by + period + ACCURACY_COLUMNS."""
+    if actuals.empty or forecast.empty:
+        return pd.DataFrame(columns=[*by, "period", *ACCURACY_COLUMNS])
+    actuals, forecast = _typed(actuals), _typed(forecast)
+    a = actuals.assign(period=actuals["week"].dt.to_period(freq).dt.start_time)
+    f = forecast.assign(period=forecast["week"].dt.to_period(freq).dt.start_time)
+    return accuracy(f, a, [*by, "period"])

@@ -379,8 +379,8 @@ def accuracy_context(tenant, product_ids=None, customer_ids=None, by=("product_i
     if forecast.empty:
         forecast = pm.naive_forecast(actuals, ["product_id", "customer_id", "facility_id"])
         source = "4-week moving average (no frozen plan covers past weeks)"
-    else:
-        # judge the plans only on the weeks they covered
+    if not forecast.empty:
+        # judge the forecast only on the weeks it covers
         actuals = actuals[actuals["week"] >= forecast["week"].min()]
     result = pm.accuracy(forecast, actuals, list(by))
     return result, forecast, actuals, source
@@ -412,7 +412,20 @@ def accuracy(request, member):
             "total": total[0] if total else None,
             "source": source,
             "chart": chart,
+            "over_time": _accuracy_over_time_chart(forecast, actuals),
         },
+    )
+
+
+def _accuracy_over_time_chart(forecast, actuals):
+    monthly = pm.accuracy_over_time(forecast, actuals, freq="M")
+    if monthly.empty:
+        return ""
+    labels = [p.strftime("%b %Y") for p in monthly["period"]]
+    return line_chart(
+        labels,
+        [("WMAPE %", list(monthly["wmape"])), ("Bias %", list(monthly["bias_pct"]))],
+        title="Forecast accuracy per month",
     )
 
 

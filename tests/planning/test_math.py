@@ -137,3 +137,14 @@ def test_version_delta_marks_changed_cells_and_percentages():
     assert changed.loc[1, "delta_pct"] == pytest.approx(300.0)
     assert changed.loc[2, "delta"] == -10.0  # a cell gone from the new version counts as 0
     assert int(d["changed"].sum()) == 2
+
+
+def test_accuracy_over_time_per_month():
+    # November: F 100, 100 vs A 80, 120 -> WMAPE 40/200 = 20 %; December: F 100 vs A 50 -> 100 %, bias +100 %
+    weeks = pd.to_datetime(["2026-11-02", "2026-11-09", "2026-12-07"])
+    f = demand([(1, 9, 1, w, 100.0) for w in weeks])
+    a = demand([(1, 9, 1, weeks[0], 80.0), (1, 9, 1, weeks[1], 120.0), (1, 9, 1, weeks[2], 50.0)])
+    r = pm.accuracy_over_time(f, a, freq="M")
+    assert list(r["period"]) == list(pd.to_datetime(["2026-11-01", "2026-12-01"]))
+    assert r["wmape"].tolist() == pytest.approx([20.0, 100.0])
+    assert r["bias_pct"].tolist() == pytest.approx([0.0, 100.0])
