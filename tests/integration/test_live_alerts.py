@@ -17,7 +17,8 @@ from alerts.models import Alert
 from feeds import actions as feed_actions
 from feeds.models import FeedItem
 from planning.models import EvaluationRequest, PlanEntry
-from tests.live_stack import BIN, ROOT, LiveStack, free_port, test_database_url
+from tests import live_stack as stacks
+from tests.live_stack import BIN, ROOT, LiveStack, free_port
 
 from ..alerts import world as w
 from ..alerts.factories import make_rule
@@ -214,7 +215,7 @@ def test_redis_restarted_with_requests_queued_only_delays_alerts(story):
     redis = PrivateRedis()
     redis.start()
     stack = LiveStack(
-        database_url=test_database_url(), redis_url=redis.url, channels_prefix=f"fault{os.getpid()}"
+        database_url=stacks.test_database_url(), redis_url=redis.url, channels_prefix=f"fault{os.getpid()}"
     )
     stack.env["ALERTS_SWEEP_SECONDS"] = "1"
     beat = None
