@@ -29,6 +29,7 @@ from .models import (
     PlanEntry,
     PlanType,
     PlanVersion,
+    Product,
     VersionStatus,
 )
 
@@ -267,9 +268,11 @@ def check_transition(member, version, action):
             before={"status": old},
             after={"status": target},
         )
+        changed = _changed_products(version)
         feed_actions.do_create_system_item(
             tenant=member.tenant,
             subject=version.subject,
+            tagged=changed,
             actor=member.user,
             verb=f"plan {action}",
             text=f"{member.display_name} {target_label(action)} {version.subject.title}.",
@@ -278,6 +281,15 @@ def check_transition(member, version, action):
         if action in ("approve", "publish"):
             request_evaluation(member.tenant, f"version {action}", {"version_id": version.pk})
     return version
+
+
+def _changed_products(version):
+    """Subjects of the products changed in this version, to tag on its feed items: only when there are
+    few (a whole-plan reload would otherwise notify every product's followers)."""
+    ids = list(version.changes.values_list("product_id", flat=True).distinct()[: MAX_TAGGED_PRODUCTS + 1])
+    if not ids or len(ids) > MAX_TAGGED_PRODUCTS:
+        return []
+    return [p.subject for p in Product.objects.filter(pk__in=ids).select_related("subject")]
 
 
 def target_label(action):
@@ -501,6 +513,16 @@ def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, r
                 subject=version.subject,
                 target=f"{len(changes)} cells of {version.subject.title}",
                 after={"cells": len(changes), "reason": reason},
+            )
+            feed_actions.do_create_system_item(
+                tenant=tenant,
+                subject=version.subject,
+                tagged=_changed_products(version),
+                actor=actor,
+                verb="plan load",
+                text=f"{actor_label or (actor.get_full_name() if actor else 'An import')} changed "
+                f"{len(changes)} cells of {version.subject.title} ({reason}).",
+                data={"version_id": version.pk, "cells": len(changes)},
             )
             request_evaluation(
                 tenant,

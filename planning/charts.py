@@ -53,6 +53,7 @@ def line_chart(labels, series, *, title, width=720, height=240, dashed=()):
         legend.append(f'<li><span class="swatch swatch-{k % len(PALETTE)}"></span>{escape(name)}</li>')
     parts.append("</svg>")
     return mark_safe(
-        f'<figure class="chart-wrap">{"".join(parts)}<figcaption><ul class="legend">'
+        f'<figure class="chart-wrap">{"".join(parts)}<figcaption><strong>{escape(title)}</strong>'
+        f'<ul class="legend">'
         f"{''.join(legend)}</ul></figcaption></figure>"
     )

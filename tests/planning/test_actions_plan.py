@@ -231,3 +231,16 @@ def test_plan_subjects_one_per_plan_type_and_versions_hang_below(tenant):
     assert plans[PlanType.SUPPLY].subject.title == "Supply plan"
     version = pf.make_version(tenant, PlanType.SUPPLY)
     assert list(version.subject.parents.all()) == [plans[PlanType.SUPPLY].subject]
+
+
+def test_publication_is_a_feed_item_on_the_version_tagged_with_the_few_changed_products(
+    tenant, admin_member, planner_member, cell
+):
+    from feeds.models import FeedItem
+
+    version, product = cell[0], cell[1]
+    _save(planner_member, cell, "4800")
+    for step in ("submit", "approve", "publish"):
+        actions.check_transition(admin_member, version, step)
+    item = FeedItem.objects.filter(subject=version.subject, verb="plan publish").get()
+    assert product.subject_id in set(item.placements.values_list("subject_id", flat=True))
