@@ -115,13 +115,24 @@ def findings_for(rule, sl, first_week):
 
 
 def _grid_link(version):
+    """Links straight to the cell: the grid filtered to the row's customer and facility, anchored on
+    the cell of the window's first week (grid cell ids: c-<product>-<customer|0>-<facility>-<week>)."""
     if version is None:
         return None
     base = reverse("planning:grid", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
 
+    def ident(row, dim):
+        value = row.get(dim)
+        return int(value) if value is not None and value == value else None
+
     def link(row):
-        product = row.get("product_id")
-        return f"{base}?product={int(product)}" if product == product and product is not None else base
+        product, customer, facility = (ident(row, d) for d in ("product_id", "customer_id", "facility_id"))
+        params = "&".join(f"{k}={v}" for k, v in (("customer", customer), ("facility", facility)) if v)
+        url = f"{base}?{params}" if params else base
+        start = row.get("start")
+        if product and facility and start is not None and start == start:
+            url += f"#c-{product}-{customer or 0}-{facility}-{start:%Y%m%d}"
+        return url
 
     return link
 

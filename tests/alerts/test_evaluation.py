@@ -63,7 +63,9 @@ def test_the_story_spike_raises_one_alert_with_its_numbers_and_lands_in_the_feed
         world.leeds.subject_id,
         world.demand_v2.subject_id,
     }
-    assert "?product=" in alert.link
+    cell = f"#c-{world.oat.pk}-{world.contoso.pk}-{world.leeds.pk}-{w.week(3):%Y%m%d}"
+    assert alert.link == (f"/t/{world.tenant.slug}/planning/versions/{world.demand_v2.pk}/"
+                          f"?customer={world.contoso.pk}&facility={world.leeds.pk}{cell}")
     item = FeedItem.objects.get(kind="alert", data__alert_id=alert.pk)
     assert item.subject_id == world.oat.subject_id and "+300%" in item.body
     assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == 0
@@ -166,3 +168,28 @@ def test_preview_lists_what_would_be_raised_and_writes_nothing(world):
     )
     assert [summary for _, summary in found] == ["4,800 vs 1,200, +300%"]
     assert (Alert.objects.count(), FeedItem.objects.count()) == before
+
+
+def test_followers_get_the_alert_in_their_inbox_bell_and_by_e_mail_if_they_asked(
+    world, tenant, django_capture_on_commit_callbacks, mailoutbox
+):
+    from feeds.actions import do_follow, do_save_preferences
+    from feeds.models import InboxEntry, Notification
+
+    from ..factories import MembershipFactory
+
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    dana = MembershipFactory(tenant=tenant, role="planner")
+    do_follow(sam, world.contoso.subject)
+    do_follow(dana, world.contoso.subject)
+    do_save_preferences(dana, email_immediate=True)
+    _spike_rule(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    alert = Alert.objects.get()
+    item = FeedItem.objects.get(kind="alert", data__alert_id=alert.pk)
+    for member in (sam, dana):
+        assert InboxEntry.objects.filter(user=member.user, item=item, alert=True).exists()
+        assert Notification.objects.filter(user=member.user, item=item).exists()
+    assert [m.to for m in mailoutbox] == [[dana.user.email]]
+    assert "4,800 vs 1,200" in mailoutbox[0].body

@@ -94,3 +94,16 @@ def test_rule_form_swaps_parameters_and_previews(live_server, new_page, raised):
     page.get_by_role("button", name="Preview").click()
     assert "Preview: it would raise 1 alert now" in page.content()
     assert "projected 2,400 below safety stock 2,500" in page.content()
+
+
+def test_open_the_numbers_lands_on_the_grid_cell(live_server, new_page, raised):
+    alert = raised.alerts.get()
+    alert_url, cell_id = alert.get_absolute_url(), alert.link.rsplit("#", 1)[1]
+    base = live_server.url
+    page = new_page(DESKTOP)
+    _login(page, base, "morgan")
+    page.goto(base + alert_url)
+    page.get_by_role("link", name="Open the numbers →").click()
+    cell = page.locator(f"#{cell_id}")
+    cell.wait_for()
+    assert "4,800" in cell.inner_text() or "4800" in cell.inner_html()
