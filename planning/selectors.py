@@ -173,6 +173,7 @@ class GridRow:
     customer: object
     facility: object
     cells: list  # [(week, qty, revision, has_note)]
+    cells_html: str = ""  # rendered by the view
     total: float = 0.0
 
     @property

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sopsocial.audit.selectors import trail_for_subject
@@ -33,6 +34,7 @@ from .models import (
     Promotion,
     SalesOrder,
 )
+from .templatetags.planning_tags import plan_cell
 
 # --- versions and the grid -----------------------------------------------------------------------
 
@@ -69,6 +71,12 @@ def grid(request, member, version_id):
         facility_id=filters.get("facility"),
         q=filters.get("q"),
     )
+    can_edit = version.is_editable and member.role in actions.EDIT_ROLES
+    _render_cells(
+        the_grid,
+        reverse("planning:cell", kwargs={"tenant_slug": member.tenant.slug, "version_id": version.pk}),
+        can_edit,
+    )
     ctx = {
         "version": version,
         "grid": the_grid,
@@ -82,6 +90,19 @@ def grid(request, member, version_id):
     if request.htmx and request.htmx.target == "grid-body":
         return render(request, "planning/partials/_grid.html", ctx)
     return render(request, "planning/grid.html", ctx)
+
+
+def _render_cells(grid, cell_url, can_edit):
+    """Each row's cells as one HTML string: thousands of cells through template tags cost most of the
+    page's time, the same function called directly costs little."""
+    for row in grid.rows:
+        p, c, f, key = row.product.pk, row.customer.pk if row.customer else None, row.facility.pk, row.key
+        row.cells_html = mark_safe(
+            "".join(
+                plan_cell(cell_url, key, i, p, c, f, week, qty, revision, has_note, can_edit)
+                for i, (week, qty, revision, has_note) in enumerate(row.cells)
+            )
+        )
 
 
 @tenant_view
