@@ -131,6 +131,7 @@ class GridFilterForm(forms.Form):
     customer = forms.IntegerField(required=False)
     facility = forms.IntegerField(required=False)
     q = forms.CharField(required=False, max_length=100, label="Search products")
+    add_product = forms.IntegerField(required=False)
 
 
 class CellForm(forms.Form):

@@ -191,10 +191,13 @@ class Grid:
     truncated: bool = False
 
 
-def grid_for(version, *, brand_id=None, family=None, customer_id=None, facility_id=None, q=None):
+def grid_for(
+    version, *, brand_id=None, family=None, customer_id=None, facility_id=None, q=None, add_product=None
+):
     """One row per series (product x customer x facility for demand, product x facility for supply)
     that has cells in the version, filtered; a fixed number of queries whatever the row count:
-    products, entries, customers, facilities, cell notes."""
+    products, entries, customers, facilities, cell notes. `add_product` (with the customer and facility
+    filters) adds that series as an empty row, so a planner can start a new one."""
     weeks = version_weeks(version)
     # tenant too: get_absolute_url() needs its slug on every row
     products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand", "tenant")
@@ -222,6 +225,11 @@ def grid_for(version, *, brand_id=None, family=None, customer_id=None, facility_
         else {}
     )
     facilities = {f.pk: f for f in Facility.objects.filter(tenant_id=version.tenant_id)}
+    if add_product in products and facility_id in facilities:
+        if not version.is_demand:
+            series.setdefault((add_product, None, facility_id), {})
+        elif customer_id in customers:
+            series.setdefault((add_product, customer_id, facility_id), {})
     noted = set(
         CellNote.objects.filter(version=version).values_list(
             "product_id", "customer_id", "facility_id", "week"

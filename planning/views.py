@@ -70,6 +70,7 @@ def grid(request, member, version_id):
         customer_id=filters.get("customer"),
         facility_id=filters.get("facility"),
         q=filters.get("q"),
+        add_product=filters.get("add_product"),
     )
     can_edit = version.is_editable and member.role in actions.EDIT_ROLES
     _render_cells(
@@ -82,6 +83,9 @@ def grid(request, member, version_id):
         "grid": the_grid,
         "filters": filters,
         "options": selectors.filter_options(member.tenant),
+        "all_products": Product.objects.filter(tenant=member.tenant).only("pk", "name", "sku")
+        if can_edit
+        else (),
         "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
         "can_approve": member.role in actions.APPROVE_ROLES,
         "can_publish": member.role in actions.PUBLISH_ROLES,

@@ -26,8 +26,8 @@ def _grid_url(version):
 
 
 # session, membership (guard), version, products, entries, customers, facilities, notes, 4 filter lists,
-# feeds badge context
-GRID_QUERIES = 14
+# feeds badge context, products for "Add a row"
+GRID_QUERIES = 15
 
 
 @pytest.mark.parametrize("products", [200, 20])
@@ -180,3 +180,16 @@ def test_master_data_pages_and_edit(tenant, planner_member, client_for):
     assert product.name == "Renamed" and product.subject.title == "Renamed"
     bad = client.post(url, {"sku": "", "name": "", "unit": "case", "case_size": -1})
     assert bad.status_code == 422 and Product.objects.get().name == "Renamed"
+
+
+def test_add_a_row_shows_an_empty_series_that_can_be_filled(tenant, planner_member, client_for):
+    version, items, customer, facility = _grid_world(tenant, 1)
+    new = pf.ProductFactory(tenant=tenant)
+    client = client_for(planner_member)
+    response = client.get(
+        _grid_url(version), {"add_product": new.pk, "customer": customer.pk, "facility": facility.pk}
+    )
+    rows = response.context["grid"].rows
+    assert [r.product for r in rows] == sorted([items[0], new], key=lambda p: p.name)
+    assert _post_cell(client, version, new, customer, facility, version.start_week, "7", 0).status_code == 200
+    assert PlanEntry.objects.get(version=version, product=new).qty == 7
