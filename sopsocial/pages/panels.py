@@ -13,6 +13,7 @@ class Panel:
     url_name: str
     order: int = 50
     external_ok: bool = False
+    planners_only: bool = False
 
 
 _panels: list[Panel] = []
@@ -26,8 +27,11 @@ def register(panel):
 
 def panels_for(member, subject):
     return [
-        {"label": p.label, "url": reverse(p.url_name, kwargs={"tenant_slug": member.tenant.slug,
-                                                               "subject_id": subject.pk})}
+        {
+            "label": p.label,
+            "url": reverse(p.url_name, kwargs={"tenant_slug": member.tenant.slug, "subject_id": subject.pk}),
+        }
         for p in _panels
-        if p.external_ok or not member.is_external
+        if (p.external_ok or not member.is_external)
+        and (not p.planners_only or member.role in ("admin", "planner"))
     ]

@@ -5,4 +5,5 @@ from . import views
 app_name = "subjects"
 urlpatterns = [
     path("s/<int:subject_id>/", views.subject_page, name="subject"),
+    path("s/<int:subject_id>/sharing/", views.sharing, name="sharing"),
 ]

@@ -2,9 +2,11 @@ from django.shortcuts import render
 
 from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.pages.panels import panels_for
-from sopsocial.tenancy.access import tenant_view
+from sopsocial.tenancy.access import PLANNERS, tenant_view
+from sopsocial.tenancy.models import Partner
 
 from .access import access_subject
+from .actions import do_share_subject, do_unshare_subject
 
 
 @tenant_view(allow_external=True)
@@ -29,3 +31,29 @@ def subject_page(request, member, subject_id):
         "panels": panels_for(member, subject),
     }
     return render(request, "subjects/subject.html", context)
+
+
+@tenant_view(roles=PLANNERS)
+def sharing(request, member, subject_id):
+    """Which partner organisations see this subject; planners and admins share and unshare it here."""
+    subject = access_subject(member, subject_id)
+    partners = Partner.objects.filter(tenant=member.tenant).order_by("name")
+    if request.method == "POST":
+        partner = partners.filter(pk=request.POST.get("partner") or 0).first()
+        if partner is None:
+            return render(
+                request,
+                "subjects/partials/_sharing.html",
+                _sharing_context(subject, partners, error="Choose a partner of this workspace."),
+                status=400,
+            )
+        if request.POST.get("action") == "unshare":
+            do_unshare_subject(member, subject, partner)
+        else:
+            do_share_subject(member, subject, partner)
+    return render(request, "subjects/partials/_sharing.html", _sharing_context(subject, partners))
+
+
+def _sharing_context(subject, partners, error=""):
+    shared = set(subject.shares.values_list("partner_id", flat=True))
+    return {"subject": subject, "partners": [(p, p.pk in shared) for p in partners], "error": error}

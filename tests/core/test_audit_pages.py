@@ -113,3 +113,37 @@ def test_subject_page_shows_its_trail_and_partners_see_only_shared_subjects(clie
     shared = client.get(subject.get_absolute_url())
     assert shared.status_code == 200 and "Trail" not in shared.content.decode()
     assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_planners_share_a_subject_with_a_partner_and_stop_sharing(client, planner_member):
+    subject = create_subject(tenant=planner_member.tenant, kind="sales_order", title="Order SO-1001")
+    partner = PartnerFactory(tenant=planner_member.tenant, name="FastFreight")
+    olu = MembershipFactory(tenant=planner_member.tenant, role="viewer", partner=partner)
+    url = reverse(
+        "subjects:sharing", kwargs={"tenant_slug": planner_member.tenant.slug, "subject_id": subject.pk}
+    )
+    client.force_login(planner_member.user)
+    html = client.post(url, {"partner": partner.pk, "action": "share"}).content.decode()
+    assert "sees this" in html and "Stop sharing with FastFreight" in html
+    client.force_login(olu.user)
+    assert client.get(subject.get_absolute_url()).status_code == 200
+    client.force_login(planner_member.user)
+    client.post(url, {"partner": partner.pk, "action": "unshare"})
+    assert [e.verb for e in subject.audit_events.order_by("seq")] == ["subject.share", "subject.unshare"]
+    client.force_login(olu.user)
+    assert client.get(subject.get_absolute_url()).status_code == 404
+
+
+def test_sharing_refuses_an_unknown_partner_and_viewers(client, planner_member, other_tenant):
+    subject = create_subject(tenant=planner_member.tenant, kind="topic", title="T")
+    foreign = PartnerFactory(tenant=other_tenant)
+    url = reverse(
+        "subjects:sharing", kwargs={"tenant_slug": planner_member.tenant.slug, "subject_id": subject.pk}
+    )
+    client.force_login(planner_member.user)
+    response = client.post(url, {"partner": foreign.pk, "action": "share"})
+    assert response.status_code == 400 and "Choose a partner" in response.content.decode()
+    assert not subject.shares.exists()
+    viewer = MembershipFactory(tenant=planner_member.tenant, role="viewer")
+    client.force_login(viewer.user)
+    assert client.post(url, {"partner": foreign.pk}).status_code == 403

@@ -10,6 +10,7 @@ ROUTES = [
     RouteCase("tenancy:remove_member", methods=("POST",)),
     RouteCase("tenancy:revoke_invitation", methods=("POST",)),
     RouteCase("subjects:subject", external_ok=True),
+    RouteCase("subjects:sharing", methods=("GET", "POST"), data={"partner": "1", "action": "share"}),
     RouteCase("audit:log"),
     RouteCase("audit:export"),
     RouteCase("audit:verify", methods=("POST",)),
