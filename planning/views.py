@@ -312,7 +312,8 @@ def _names(tenant):
 
 
 def _delta_row(r, names):
-    cid = r.customer_id if isinstance(r.customer_id, (int, float)) and not math.isnan(r.customer_id) else None
+    raw = getattr(r, "customer_id", None)  # supply versions have no customer column
+    cid = int(raw) if isinstance(raw, (int, float)) and not math.isnan(raw) else None
     return {
         "product": names["product"].get(r.product_id),
         "customer": names["customer"].get(cid) if cid else "",

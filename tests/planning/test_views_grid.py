@@ -193,3 +193,55 @@ def test_add_a_row_shows_an_empty_series_that_can_be_filled(tenant, planner_memb
     assert [r.product for r in rows] == sorted([items[0], new], key=lambda p: p.name)
     assert _post_cell(client, version, new, customer, facility, version.start_week, "7", 0).status_code == 200
     assert PlanEntry.objects.get(version=version, product=new).qty == 7
+
+
+@pytest.mark.parametrize("plan_type", ["demand", "supply"])
+def test_compare_shows_changed_cells_and_the_totals_delta(tenant, planner_member, client_for, plan_type):
+    product, facility = pf.ProductFactory(tenant=tenant), pf.FacilityFactory(tenant=tenant)
+    customer = pf.CustomerFactory(tenant=tenant) if plan_type == "demand" else None
+    old = pf.make_version(
+        tenant,
+        plan_type,
+        status="published",
+        cells=[(product, customer, facility, w, 1200) for w in range(4)],
+    )
+    new = pf.make_version(
+        tenant,
+        plan_type,
+        based_on=old,
+        cells=[(product, customer, facility, w, 4800 if w == 3 else 1200) for w in range(4)],
+    )
+    url = reverse("planning:compare", kwargs={"tenant_slug": tenant.slug})
+    response = client_for(planner_member).get(url, {"a": new.pk, "b": old.pk})
+    ctx = response.context
+    assert (ctx["changed_count"], ctx["cells"], ctx["total_delta"]) == (1, 4, 3600)
+    assert ctx["rows"][0]["pct"] == pytest.approx(300.0) and ctx["rows"][0]["product"] == product.name
+    assert b'class="changed"' in response.content
+
+
+def test_number_pages_have_empty_states_for_a_new_tenant(tenant, planner_member, client_for):
+    client = client_for(planner_member)
+    for name, text in [
+        ("versions", b"No plans yet"),
+        ("projection", b"Nothing falls below"),
+        ("accuracy", b"No actuals yet"),
+        ("compare", b"Compare two versions"),
+    ]:
+        response = client.get(reverse(f"planning:{name}", kwargs={"tenant_slug": tenant.slug}))
+        assert response.status_code == 200 and text in response.content, name
+
+
+def test_product_and_customer_pages_show_numbers(tenant, planner_member, client_for):
+    product, customer, facility = (
+        pf.ProductFactory(tenant=tenant),
+        pf.CustomerFactory(tenant=tenant),
+        pf.FacilityFactory(tenant=tenant),
+    )
+    pf.make_version(tenant, cells=[(product, customer, facility, w, 100) for w in range(26)])
+    pf.make_snapshot(tenant, product, facility, 500, 200)
+    client = client_for(planner_member)
+    page = client.get(product.get_absolute_url()).content
+    assert b"<svg" in page and f"Projected stock at {facility.name}".encode() in page
+    assert b"subject_feed" not in page and b"/feed/" in page  # the feed fragment is loaded by htmx
+    assert b"<svg" in client.get(customer.get_absolute_url()).content
+    assert b"Stock outlook" in client.get(facility.get_absolute_url()).content
