@@ -8,6 +8,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.urls import path
@@ -128,7 +129,11 @@ def _request_hash(request):
 def _bulk(request, tenant, api_key, kind, version=None):
     """Shared body of every upsert endpoint."""
     try:
-        payload = json.loads(request.body or b"null")
+        raw = request.body
+    except RequestDataTooBig:
+        return error_response(413, "The body is too large; send smaller batches.", field="items")
+    try:
+        payload = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         return error_response(400, "The body is not valid JSON.")
     if not isinstance(payload, dict) or not isinstance(payload.get("items"), list):

@@ -229,3 +229,9 @@ def test_openapi_document_lists_every_endpoint_and_docs_render(client):
         and b"Idempotency-Key" in page.content
         and b"<script" not in page.content.split(b"<body")[1].split(b"</header>")[1]
     )
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100)
+def test_body_larger_than_the_upload_limit_is_413_json(tenant, client, key):
+    response = _post(client, tenant, "products_bulk", [PRODUCT] * 5, key[1])
+    assert response.status_code == 413 and response.json()["errors"][0]["field"] == "items"
