@@ -231,7 +231,7 @@ def grid_for(
         elif customer_id in customers:
             series.setdefault((add_product, customer_id, facility_id), {})
     noted = set(
-        CellNote.objects.filter(version=version).values_list(
+        CellNote.objects.filter(version=version, post__deleted_at__isnull=True).values_list(
             "product_id", "customer_id", "facility_id", "week"
         )
     )
@@ -278,9 +278,15 @@ def cell_history(version, product, customer, facility, week):
 
 
 def cell_notes(version, product, customer, facility, week):
+    """The cell's conversation; posts deleted in feeds drop out (their anchor stays harmlessly)."""
     return list(
         CellNote.objects.filter(
-            version=version, product=product, customer=customer, facility=facility, week=week
+            version=version,
+            product=product,
+            customer=customer,
+            facility=facility,
+            week=week,
+            post__deleted_at__isnull=True,
         ).select_related("post", "post__author")
     )
 
