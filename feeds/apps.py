@@ -5,10 +5,13 @@ class FeedsConfig(AppConfig):
     name = "feeds"
 
     def ready(self):
+        from sopsocial.pages import panels
         from sopsocial.pages.nav import NavItem, register
 
         register(NavItem("Following", "feeds:following", order=20, external_ok=True))
         register(NavItem("Search", "feeds:search", order=90, external_ok=True))
+        # Every subject page shows its conversation (feed, composer, follow button).
+        panels.register(panels.Panel("Conversation", "feeds:subject_feed", order=10, external_ok=True))
 
         # Register the Celery tasks in every process (the embedded mode runs them inline by name).
         from . import tasks  # noqa: F401

@@ -165,3 +165,11 @@ def test_notifications_preferences_search_and_suggestions(tenant, people, contos
     )
     assert b"Contoso" in client.get(url("subject_suggest", sam), {"tag_query": "cont"}).content
     assert client.get(url("since", sam), {"after": "2020-01-01T00:00:00+00:00_0"}).status_code == 200
+
+
+def test_the_subject_page_loads_its_conversation_panel(tenant, people, contoso, client_for):
+    sam = people["sam"]
+    page = client_for(sam).get(
+        reverse("subjects:subject", kwargs={"tenant_slug": tenant.slug, "subject_id": contoso.pk})
+    )
+    assert url("subject_feed", sam, subject_id=contoso.pk).encode() in page.content
