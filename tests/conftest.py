@@ -30,9 +30,9 @@ def _allow_test_flush_of_audit_table():
             sql_list = ["SET LOCAL session_replication_role = replica", *sql_list]
         elif vendor == "sqlite":
             sql_list = [
-                *immutability.statements("sqlite", install=False),
+                *immutability.all_statements("sqlite", install=False),
                 *sql_list,
-                *immutability.statements("sqlite", install=True),
+                *immutability.all_statements("sqlite", install=True),
             ]
         return original(self, sql_list)
 

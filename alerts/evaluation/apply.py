@@ -129,17 +129,31 @@ def _overlaps(alert, start, end):
     return alert.window_start <= end and start <= alert.window_end
 
 
-def _deliver(alert, verb, subject_ids, text):
+def _announce(alert, *, audit_verb, subject_ids, before=None, after=None, feed_verb=None, text=""):
+    """Audit what happened to the alert (naming every subject it concerns, so each trail shows it) and,
+    for new, escalated or resolved alerts, put it in the feeds of everyone who follows those subjects."""
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in=subject_ids)}
-    primary = subjects.get(alert.subject_id) or Subject.objects.get(pk=alert.subject_id)
+    primary = subjects.get(alert.subject_id) or alert.subject
+    others = [s for pk, s in subjects.items() if pk != primary.pk]
+    record(
+        tenant=alert.tenant,
+        verb=audit_verb,
+        subject=primary,
+        target=alert.title,
+        before=before,
+        after=after,
+        related=others,
+    )
+    if feed_verb is None:
+        return None
     return do_create_system_item(
         tenant=alert.tenant,
         subject=primary,
-        tagged=[s for pk, s in subjects.items() if pk != primary.pk],
+        tagged=others,
         actor=None,
-        verb=verb,
+        verb=feed_verb,
         text=text,
-        kind=FeedItem.Kind.ALERT if verb != "alert.resolved" else FeedItem.Kind.SYSTEM,
+        kind=FeedItem.Kind.SYSTEM if feed_verb == "alert.resolved" else FeedItem.Kind.ALERT,
         data={
             "alert_id": alert.pk,
             "severity": alert.severity,
@@ -201,14 +215,14 @@ def apply_findings(rule, findings, ctx):
             link=link,
         )
         AlertSubject.objects.bulk_create([AlertSubject(alert=alert, subject_id=s) for s in subject_ids])
-        record(
-            tenant=rule.tenant,
-            verb="alert.raise",
-            subject=alert.subject,
-            target=title,
+        _announce(
+            alert,
+            audit_verb="alert.raise",
+            subject_ids=subject_ids,
             after={"summary": summary, "severity": alert.severity, "status": alert.status},
+            feed_verb="alert.raised",
+            text=f"**{title}**: {summary}",
         )
-        _deliver(alert, "alert.raised", subject_ids, f"**{title}**: {summary}")
         ctx.stats["raised"] += 1
     if kind.code == "new_order":
         return ctx.stats  # an arrival is an event: it stays until people resolve it
@@ -238,16 +252,16 @@ def _update(alert, rule, title, summary, numbers, start, end, link, magnitude, s
         alert.status, alert.snoozed_until, alert.escalated_at = AlertStatus.OPEN, None, now
         alert.times_escalated += 1
     alert.save()
-    record(
-        tenant=alert.tenant,
-        verb="alert.escalate" if escalate else "alert.update",
-        subject=alert.subject,
-        target=title,
+    _announce(
+        alert,
+        audit_verb="alert.escalate" if escalate else "alert.update",
+        subject_ids=subject_ids,
         before=before,
         after={"summary": summary, "status": alert.status, "severity": alert.severity},
+        feed_verb="alert.escalated" if escalate else None,
+        text=f"**Escalated: {title}**: {summary}",
     )
     if escalate:
-        _deliver(alert, "alert.escalated", subject_ids, f"**Escalated: {title}**: {summary}")
         ctx.stats["escalated"] += 1
     else:
         ctx.stats["updated"] += 1
@@ -257,16 +271,15 @@ def _auto_resolve(alert, now, ctx):
     alert.status, alert.resolved_at, alert.auto_resolved = AlertStatus.RESOLVED, now, True
     alert.resolution_note = "The condition cleared on re-evaluation."
     alert.save()
-    record(
-        tenant=alert.tenant,
-        verb="alert.auto_resolve",
-        subject=alert.subject,
-        target=alert.title,
+    _announce(
+        alert,
+        audit_verb="alert.auto_resolve",
+        subject_ids=list(alert.subject_links.values_list("subject_id", flat=True)),
         before={"status": "open"},
         after={"status": "resolved"},
+        feed_verb="alert.resolved",
+        text=f"Resolved: {alert.title} (the condition cleared)",
     )
-    subject_ids = list(alert.subject_links.values_list("subject_id", flat=True))
-    _deliver(alert, "alert.resolved", subject_ids, f"Resolved: {alert.title} (the condition cleared)")
     ctx.stats["resolved"] += 1
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from . import context
 from .chain import GENESIS_HASH, event_hash
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventSubject
 
 # Namespace for pg_advisory_xact_lock(bigint): the high bits say "audit chain", the low bits the tenant.
 _LOCK_NAMESPACE = 0x5A0D17 << 32
@@ -34,9 +34,21 @@ def _lock_chain(tenant_id):
     # SQLite serialises writers on the database file; the unique (tenant, seq) constraint is the backstop.
 
 
-def record(*, tenant, verb, actor=None, actor_label=None, subject=None, target="", before=None, after=None):
+def record(
+    *,
+    tenant,
+    verb,
+    actor=None,
+    actor_label=None,
+    subject=None,
+    target="",
+    before=None,
+    after=None,
+    related=(),
+):
     """Append one event to the tenant's chain. Must run inside the action's transaction, so the event
-    commits or rolls back with the change it describes."""
+    commits or rolls back with the change it describes. `related`: further subjects the event concerns
+    (their trails show it too)."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction.atomic()")
     _lock_chain(tenant.pk)
@@ -58,8 +70,14 @@ def record(*, tenant, verb, actor=None, actor_label=None, subject=None, target="
         at=timezone.now(),
         prev_hash=prev_hash,
     )
-    event = AuditEvent(**fields, hash=event_hash(**fields))
+    related_ids = sorted({s.pk for s in related if s is not None} - {fields["subject_id"]})
+    if any(s.tenant_id != tenant.pk for s in related if s is not None):
+        raise ValueError("an audit event's related subjects belong to its tenant")
+    event = AuditEvent(**fields, hash=event_hash(**fields, related=related_ids))
     event.save(force_insert=True)
+    AuditEventSubject.objects.bulk_create(
+        [AuditEventSubject(tenant_id=tenant.pk, event=event, subject_id=sid) for sid in related_ids]
+    )
     return event
 
 

@@ -1,4 +1,4 @@
-"""Database-level guards that make the audit table append-only, for PostgreSQL and SQLite.
+"""Database-level guards that make the audit tables append-only, for PostgreSQL and SQLite.
 
 On PostgreSQL, row triggers refuse UPDATE and DELETE and a statement trigger refuses TRUNCATE, for
 every role including the table owner. Only a deliberate owner/superuser step outside the application
@@ -7,37 +7,56 @@ what the tamper test does and what `audit_verify` then catches.
 """
 
 TABLE = "audit_auditevent"
+LINK_TABLE = "audit_auditeventsubject"
+# table -> trigger name prefix (the events table keeps the names its first migration gave it)
+PREFIXES = {TABLE: "audit", LINK_TABLE: "audit_link"}
 
-POSTGRES_INSTALL = [
-    f"""
+REFUSE_FUNCTION = """
     CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      RAISE EXCEPTION '{TABLE} is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
     END $$;
-    """,
-    f"CREATE TRIGGER audit_refuse_update_delete BEFORE UPDATE OR DELETE ON {TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();",
-    f"CREATE TRIGGER audit_refuse_truncate BEFORE TRUNCATE ON {TABLE} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();",
-    f"REVOKE UPDATE, DELETE, TRUNCATE ON {TABLE} FROM PUBLIC;",
-]
-POSTGRES_REMOVE = [
-    f"DROP TRIGGER IF EXISTS audit_refuse_update_delete ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS audit_refuse_truncate ON {TABLE};",
-    "DROP FUNCTION IF EXISTS audit_refuse_change();",
-]
-SQLITE_INSTALL = [
-    f"CREATE TRIGGER IF NOT EXISTS audit_refuse_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: UPDATE refused'); END;",
-    f"CREATE TRIGGER IF NOT EXISTS audit_refuse_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: DELETE refused'); END;",
-]
-SQLITE_REMOVE = ["DROP TRIGGER IF EXISTS audit_refuse_update;", "DROP TRIGGER IF EXISTS audit_refuse_delete;"]
+"""
 
 
-def statements(vendor, install=True):
+def _postgres(table, install):
+    p = PREFIXES[table]
+    if not install:
+        return [
+            f"DROP TRIGGER IF EXISTS {p}_refuse_update_delete ON {table};",
+            f"DROP TRIGGER IF EXISTS {p}_refuse_truncate ON {table};",
+        ]
+    return [
+        REFUSE_FUNCTION,
+        f"CREATE TRIGGER {p}_refuse_update_delete BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();",
+        f"CREATE TRIGGER {p}_refuse_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM PUBLIC;",
+    ]
+
+
+def _sqlite(table, install):
+    p = PREFIXES[table]
+    if not install:
+        return [f"DROP TRIGGER IF EXISTS {p}_refuse_update;", f"DROP TRIGGER IF EXISTS {p}_refuse_delete;"]
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {p}_refuse_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END;",
+        f"CREATE TRIGGER IF NOT EXISTS {p}_refuse_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END;",
+    ]
+
+
+def statements(vendor, install=True, table=TABLE):
     if vendor == "postgresql":
-        return POSTGRES_INSTALL if install else POSTGRES_REMOVE
+        return _postgres(table, install)
     if vendor == "sqlite":
-        return SQLITE_INSTALL if install else SQLITE_REMOVE
+        return _sqlite(table, install)
     return []
+
+
+def all_statements(vendor, install=True):
+    """For every audit table (what a test flush lifts and restores)."""
+    return [sql for table in PREFIXES for sql in statements(vendor, install, table)]

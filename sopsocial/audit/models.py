@@ -60,3 +60,29 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+
+class AuditEventSubject(models.Model):
+    """Further subjects an event concerns (a plan change: its product, customer and facility; a post: its
+    tags), so that each of their trails shows it. Append-only like the events, and covered by the hash."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="related_links")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="related_audit_links")
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "subject"], name="audit_related_unique")]
+        indexes = [models.Index(fields=["subject", "event"], name="audit_related_by_subject")]
+
+    def __str__(self):
+        return f"event {self.event_id} also about {self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("audit links are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit links are append-only")

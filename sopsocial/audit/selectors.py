@@ -1,8 +1,9 @@
 """Reads of the audit trail shared by the log page, the CSV export and the per-subject trail."""
 
+from django.db.models import Q
 from django.utils.dateparse import parse_date
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventSubject
 
 
 def audit_log_for(tenant, *, actor=None, verb=None, subject_kind=None, since=None, until=None, query=None):
@@ -48,9 +49,17 @@ def verbs_in(tenant):
 
 
 def trail_for_subject(subject, limit=200):
-    """The subject's own events, oldest first, as the trail component shows them."""
+    """The events about the subject (its own, and those that name it as related), oldest first, as the
+    trail component shows them."""
+    return trail_for_subjects([subject.pk], subject.tenant_id, limit)
+
+
+def trail_for_subjects(subject_ids, tenant_id, limit=200):
+    subject_ids = list(subject_ids)
+    linked = AuditEventSubject.objects.filter(subject_id__in=subject_ids).values("event_id")
     return list(
-        AuditEvent.objects.filter(tenant_id=subject.tenant_id, subject=subject)
+        AuditEvent.objects.filter(tenant_id=tenant_id)
+        .filter(Q(subject_id__in=subject_ids) | Q(pk__in=linked))
         .select_related("actor")
         .order_by("-seq")[:limit]
     )[::-1]

@@ -193,3 +193,13 @@ def test_followers_get_the_alert_in_their_inbox_bell_and_by_e_mail_if_they_asked
         assert Notification.objects.filter(user=member.user, item=item).exists()
     assert [m.to for m in mailoutbox] == [[dana.user.email]]
     assert "4,800 vs 1,200" in mailoutbox[0].body
+
+
+def test_an_alert_appears_in_the_trail_of_every_subject_it_concerns(world):
+    from sopsocial.audit.selectors import trail_for_subject
+
+    rule = _spike_rule(world)
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
+    evaluate_rule(rule)
+    for subject in (world.oat.subject, world.contoso.subject, world.leeds.subject, world.demand_v2.subject):
+        assert "alert.raise" in [e.verb for e in trail_for_subject(subject)], subject.title

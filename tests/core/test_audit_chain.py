@@ -102,6 +102,7 @@ def _tamper(sql, params):
         host=db["HOST"],
         port=db["PORT"] or None,
     ) as owner:
+        owner.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check foreign keys now, not at the ENABLE below
         owner.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_refuse_update_delete")
         owner.execute(sql, params)
         owner.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_refuse_update_delete")
@@ -193,3 +194,67 @@ def test_unique_seq_is_the_backstop_against_forks(tenant):
             prev_hash=GENESIS_HASH,
             hash="0",
         ).save(force_insert=True)
+
+
+@pytest.mark.django_db
+def test_related_subjects_are_linked_hashed_and_shown_in_each_trail(tenant):
+    from sopsocial.audit.models import AuditEventSubject
+    from sopsocial.audit.selectors import trail_for_subject
+    from sopsocial.subjects.actions import create_subject
+
+    version = create_subject(tenant=tenant, kind="plan_version", title="Demand plan v2")
+    oat = create_subject(tenant=tenant, kind="product", title="Oat Crunch 500g")
+    contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    with transaction.atomic():
+        event = record(
+            tenant=tenant,
+            verb="planning.cell_change",
+            subject=version,
+            related=[oat, contoso],
+            before={"qty": 1200},
+            after={"qty": 4800},
+        )
+    assert set(AuditEventSubject.objects.filter(event=event).values_list("subject_id", flat=True)) == {
+        oat.pk,
+        contoso.pk,
+    }
+    assert (
+        [e.pk for e in trail_for_subject(contoso)] == [event.pk] == [e.pk for e in trail_for_subject(version)]
+    )
+    assert hash_of(event) == event.hash and verify_tenant(tenant).ok
+    with pytest.raises(AppendOnlyError):
+        AuditEventSubject.objects.filter(event=event).delete()
+
+
+@pytest.mark.django_db
+def test_related_subjects_of_another_tenant_are_refused(tenant, other_tenant):
+    from sopsocial.subjects.actions import create_subject
+
+    foreign = create_subject(tenant=other_tenant, kind="customer", title="Theirs")
+    with pytest.raises(ValueError, match="related subjects belong"), transaction.atomic():
+        record(tenant=tenant, verb="x", related=[foreign])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_removing_a_related_link_directly_in_postgres_is_caught(tenant):
+    from sopsocial.subjects.actions import create_subject
+
+    oat = create_subject(tenant=tenant, kind="product", title="Oat Crunch 500g")
+    with transaction.atomic():
+        event = record(tenant=tenant, verb="planning.cell_change", related=[oat])
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"],
+        port=db["PORT"] or None,
+    ) as owner:
+        owner.execute("ALTER TABLE audit_auditeventsubject DISABLE TRIGGER audit_link_refuse_update_delete")
+        owner.execute("DELETE FROM audit_auditeventsubject WHERE event_id = %s", [event.pk])
+        owner.execute("ALTER TABLE audit_auditeventsubject ENABLE TRIGGER audit_link_refuse_update_delete")
+    result = verify_tenant(tenant)
+    assert not result.ok and result.bad_id == event.pk and "related subjects" in result.problem
