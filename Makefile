@@ -52,5 +52,9 @@ worker: install
 beat: install
 	$(BIN)/celery -A sopsocial beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
+## Benchmarks (need PostgreSQL and Redis): `make bench BENCH_ARGS="--size full --only feed,fanout"`.
+bench: install
+	$(PY) -m bench $(BENCH_ARGS)
+
 clean-venv:
 	rm -rf $(VENV)
