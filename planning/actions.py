@@ -235,7 +235,13 @@ def check_transition(member, version, action):
     sources, target, roles, words = TRANSITIONS[action]
     _require(member, roles, words)
     with transaction.atomic():
-        version = PlanVersion.objects.select_for_update().select_related("plan", "subject").get(pk=version.pk)
+        # of=("self",): lock the version row only. Locking the joined subject row too would block every
+        # insert that references the subject (feed items, audit links) while this waits for the audit lock.
+        version = (
+            PlanVersion.objects.select_for_update(of=("self",))
+            .select_related("plan", "subject")
+            .get(pk=version.pk)
+        )
         if version.status not in sources:
             raise ValidationError(
                 {
@@ -399,6 +405,8 @@ def do_set_cell(member, version, *, product, customer, facility, week, qty, revi
             target=f"{where_words}, week of {week:%d %b %Y}",
             before={"qty": float(old)},
             after={"qty": float(qty), **({"reason": reason[:500]} if reason else {})},
+            # the cell's product, customer and facility: their trails show the change too (STORY step 11)
+            related=[o.subject for o in (product, customer, facility) if o is not None],
         )
         if reason or files:
             post = feed_actions.check_create_post(

@@ -144,13 +144,7 @@ def _bulk(request, tenant, api_key, kind, version=None):
             413, f"At most {settings.PLANNING_API_MAX_BATCH} items per request.", field="items"
         )
     # idempotency records belong to a key; session calls (people trying the API) have none
-    idem_key = (
-        request.headers.get("Idempotency-Key", "").strip()
-        if api_key is not None
-        else ""
-        if api_key is not None
-        else ""
-    )
+    idem_key = request.headers.get("Idempotency-Key", "").strip() if api_key is not None else ""
     if len(idem_key) > 200:
         return error_response(400, "Idempotency-Key is longer than 200 characters.", field="Idempotency-Key")
     digest = _request_hash(request)

@@ -293,7 +293,9 @@ def apply(tenant, kind, rows, *, actor=None, actor_label=None, version=None, sou
     with transaction.atomic():
         if kind == "plan_entries":
             version = (
-                PlanVersion.objects.select_for_update().select_related("plan", "subject").get(pk=version.pk)
+                PlanVersion.objects.select_for_update(of=("self",))
+                .select_related("plan", "subject")
+                .get(pk=version.pk)
             )
             changed = actions.do_replace_entries(
                 tenant=tenant, version=version, rows=rows, actor=actor, actor_label=actor_label, reason=source

@@ -203,3 +203,12 @@ def test_an_alert_appears_in_the_trail_of_every_subject_it_concerns(world):
     evaluate_rule(rule)
     for subject in (world.oat.subject, world.contoso.subject, world.leeds.subject, world.demand_v2.subject):
         assert "alert.raise" in [e.verb for e in trail_for_subject(subject)], subject.title
+
+
+def test_a_plan_change_shows_in_the_trails_of_its_product_customer_and_facility(world):
+    from sopsocial.audit.selectors import trail_for_subject
+
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800, reason="Contoso promo")
+    for subject in (world.oat.subject, world.contoso.subject, world.leeds.subject):
+        changes = [e for e in trail_for_subject(subject) if e.verb == "planning.cell_change"]
+        assert [(c.before, c.after["qty"]) for c in changes] == [({"qty": 1200.0}, 4800.0)], subject.title
