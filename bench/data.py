@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-DATA_VERSION = 1
+DATA_VERSION = 2
 TENANT_SLUG = "bench"
 FOLLOW_COUNTS = (1, 20, 120, 500, 2000)
 FANOUT_SIZES = (10, 100, 1000)
@@ -242,7 +242,7 @@ def _subject_models(tenant, model, kind, rows):
 
 def _build_plans(size, log):
     from planning import actions
-    from planning.models import Brand, Facility, InventorySnapshot, PlanType, Product
+    from planning.models import Brand, Capacity, Facility, InventorySnapshot, PlanType, Product, VersionStatus
     from sopsocial.tenancy.models import Tenant
 
     rng = random.Random(11)
@@ -265,27 +265,45 @@ def _build_plans(size, log):
     )
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     plans = actions.ensure_plans(tenant)
-    big = actions.do_create_version(
-        tenant=tenant, plan=plans[PlanType.DEMAND], start_week=monday, weeks=size.weeks, name="Bench full"
+    # Demand: a published version and the working draft copied from it (what demand_change compares);
+    # the draft moves ~2% of its cells by +80%. Supply: the plan grid's version, edited by planners.
+    published = actions.do_create_version(
+        tenant=tenant,
+        plan=plans[PlanType.DEMAND],
+        start_week=monday,
+        weeks=size.weeks,
+        name="Bench published",
+        status=VersionStatus.PUBLISHED,
+    )
+    working = actions.do_create_version(
+        tenant=tenant,
+        plan=plans[PlanType.DEMAND],
+        start_week=monday,
+        weeks=size.weeks,
+        name="Bench working",
+        based_on=published,
     )
     grid = actions.do_create_version(
         tenant=tenant,
-        plan=plans[PlanType.DEMAND],
+        plan=plans[PlanType.SUPPLY],
         start_week=monday,
         weeks=size.grid_weeks,
         name="Bench grid",
     )
     weeks = [monday + dt.timedelta(weeks=w) for w in range(size.weeks)]
     columns = ("version_id", "product_id", "customer_id", "facility_id", "week", "qty", "revision")
+    base = {(p.pk, f.pk): rng.randint(50, 500) for p in products[: size.products] for f in facilities}
 
-    def big_rows():
-        for p in products[: size.products]:
-            base = rng.randint(50, 500)
-            for f in facilities:
-                for w in weeks:
-                    yield (big.pk, p.pk, None, f.pk, w, base + rng.randint(-40, 40), 1)
+    def demand_rows(version, moved):
+        for (p, f), qty in base.items():
+            for i, w in enumerate(weeks):
+                q = qty + (i * 7 + p) % 41 - 20
+                if moved and (p * 31 + f * 7 + i) % 50 == 0:
+                    q = round(q * 1.8)
+                yield (version.pk, p, None, f, w, q, 1)
 
-    _copy("planning_planentry", columns, big_rows())
+    _copy("planning_planentry", columns, demand_rows(published, False))
+    _copy("planning_planentry", columns, demand_rows(working, True))
     _copy(
         "planning_planentry",
         columns,
@@ -294,6 +312,11 @@ def _build_plans(size, log):
             for p in products[: size.grid_products]
             for w in range(size.grid_weeks)
         ),
+    )
+    Capacity.objects.bulk_create(
+        Capacity(tenant=tenant, facility=f, week=w, capacity=5000 + 100 * (i % 7))
+        for f in facilities
+        for i, w in enumerate(weeks)
     )
     InventorySnapshot.objects.bulk_create(
         InventorySnapshot(
@@ -311,7 +334,8 @@ def _build_plans(size, log):
     log(f"bench data: plan of {cells} cells, grid version of {size.grid_products * size.grid_weeks}")
     return {
         "plan_cells": cells,
-        "plan_version": big.pk,
+        "plan_version": working.pk,
+        "published_version": published.pk,
         "grid_version": grid.pk,
         "grid_cells": size.grid_products * size.grid_weeks,
     }

@@ -1,6 +1,7 @@
 """The measured figures. Each benchmark is a function `(ctx) -> list[Result]` that times the project's real
 code paths (selectors, actions, views through the Django test Client) on the bench data."""
 
+import datetime as dt
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -206,3 +207,180 @@ BENCHMARKS = {
     "fanout": fan_out,
     "grid": plan_grid,
 }
+
+
+# --- 4. Rule evaluation -------------------------------------------------------------------------------------
+
+PLAN_RULES = ("demand_change", "stock_below_safety", "stockout", "excess", "capacity_overload")
+LOOP_RULES = ("demand_change", "stock_below_safety", "stockout")
+
+
+def _probe_rules(tenant, weeks):
+    """The standard plan-cell rules with default parameters, looking over the whole plan (unsaved, as
+    alerts.evaluation.runner.preview_rule builds them)."""
+    from alerts.kinds import clean_params
+    from alerts.models import ExceptionRule
+
+    return [
+        ExceptionRule(
+            tenant=tenant,
+            name=kind,
+            kind=kind,
+            params=clean_params(kind, {"horizon_weeks": weeks}),
+            min_consecutive_weeks=1,
+        )
+        for kind in PLAN_RULES
+    ]
+
+
+def _evaluate(rules, request_scope, first_week, kinds=PLAN_RULES):
+    """Load and check: alerts.evaluation.runner.findings_for per rule (what evaluate_rule runs before
+    it applies findings). Returns the number of findings."""
+    from alerts.evaluation import frames
+    from alerts.evaluation.runner import findings_for
+
+    found = 0
+    for rule in rules:
+        if rule.kind in kinds:
+            found += len(findings_for(rule, frames.scope_slice(rule, request_scope), first_week)[0])
+    return found
+
+
+def _loop_rules(tenant, working, published, first_week, product_ids, params):
+    """The same checks (demand_change at customer level, stock_below_safety, stockout) written as a
+    row-by-row pure-Python loop over the same rows, for the vectorised-vs-loop ratio. Returns (findings,
+    ms spent loading, ms spent checking)."""
+    from planning.models import InventorySnapshot, PlanEntry
+
+    start = time.perf_counter()
+    cols = ("product_id", "customer_id", "facility_id", "week", "qty")
+
+    def rows(version):
+        qs = PlanEntry.objects.filter(version=version)
+        if product_ids is not None:
+            qs = qs.filter(product_id__in=product_ids)
+        return list(qs.values_list(*cols))
+
+    cur, prev = rows(working), rows(published)
+    stock = list(
+        InventorySnapshot.objects.filter(tenant=tenant).values_list(
+            "product_id", "facility_id", "as_of", "on_hand", "safety_stock"
+        )
+    )
+    loaded = time.perf_counter()
+    first = first_week.date()
+    last = first + dt.timedelta(weeks=params["horizon_weeks"] - 1)
+    findings = 0
+    # demand_change: flag weeks above +change_pct, then count runs of consecutive flagged weeks.
+    before = {}
+    for p, c, f, w, q in prev:
+        if first <= w <= last:
+            before[(p, c, f, w)] = before.get((p, c, f, w), 0.0) + float(q)
+    flagged = {}
+    now = {}
+    for p, c, f, w, q in cur:
+        if first <= w <= last:
+            now[(p, c, f, w)] = now.get((p, c, f, w), 0.0) + float(q)
+    for key, q in now.items():
+        ref = before.get(key, 0.0)
+        pct = (q - ref) / ref * 100 if ref else (float("inf") if q else 0.0)
+        if q > ref and pct > params["change_pct"]:
+            flagged.setdefault(key[:3], []).append(key[3])
+    for weeks in flagged.values():
+        weeks.sort()
+        findings += 1 + sum(1 for a, b in zip(weeks, weeks[1:], strict=False) if (b - a).days != 7)
+    # projection: on hand + cumulative (supply - demand) per product x facility and week.
+    demand = {}
+    for p, _c, f, w, q in cur:
+        demand.setdefault((p, f), {})
+        demand[(p, f)][w] = demand[(p, f)].get(w, 0.0) + float(q)
+    snapshot = {}
+    for p, f, as_of, on_hand, safety in sorted(stock, key=lambda r: r[2]):
+        if as_of <= first + dt.timedelta(days=6):
+            snapshot[(p, f)] = (float(on_hand), float(safety))
+    for pair, by_week in demand.items():
+        on_hand, safety = snapshot.get(pair, (0.0, 0.0))
+        projected, below_run, out_run = on_hand, False, False
+        week = first
+        while week <= last:
+            projected -= by_week.get(week, 0.0)
+            below, out = projected < safety, projected < 0
+            findings += (below and not below_run) + (out and not out_run)
+            below_run, out_run = below, out
+            week += dt.timedelta(weeks=1)
+    done = time.perf_counter()
+    return findings, (loaded - start) * 1000, (done - loaded) * 1000
+
+
+def rule_evaluation(ctx):
+    from alerts.evaluation.runner import this_week
+    from planning.models import PlanVersion
+    from sopsocial.tenancy.models import Tenant
+
+    tenant = Tenant.objects.get(slug=TENANT_SLUG)
+    size = ctx.size
+    first_week = this_week()
+    rules = _probe_rules(tenant, size.weeks)
+    working = PlanVersion.objects.get(pk=ctx.facts["plan_version"])
+    published = PlanVersion.objects.get(pk=ctx.facts["published_version"])
+    all_products = sorted(working.entries.values_list("product_id", flat=True).distinct())
+    per_product = size.facilities * size.weeks
+    cases = []
+    if len(all_products) * per_product > 1_000_000:
+        cases.append(all_products[: -(-1_000_000 // per_product)])
+    cases.append(None)
+    repeats = max(3, ctx.repeats // 10)
+    results = []
+    for products in cases:
+        cells = (len(products) if products else len(all_products)) * per_product
+        scope = {"product_ids": products} if products else None
+        label = f"{cells:,} cells, all rules"
+        found = [0]
+
+        def run(s=scope, found=found):
+            found[0] = _evaluate(rules, s, first_week)
+
+        samples, _ = _time(run, repeats, warmup=1)
+        results.append(
+            Result(
+                "4 rules full",
+                label,
+                samples,
+                5000 if cells <= 1_000_001 else None,
+                None,
+                {"findings": found[0], "cells": cells},
+            )
+        )
+        # Vectorised vs row-by-row, for the three rules both implement, on the same rows.
+        vec, _ = _time(lambda s=scope: _evaluate(rules, s, first_week, LOOP_RULES), repeats, warmup=0)
+        params = {**rules[0].params}
+        loop = [_loop_rules(tenant, working, published, first_week, products, params) for _ in range(repeats)]
+        loop_total = [load + check for _, load, check in loop]
+        ratio = statistics.median(loop_total) / statistics.median(vec)
+        results.append(
+            Result(
+                "4 rules loop",
+                f"{cells:,} cells, 3 rules, loop",
+                loop_total,
+                None,
+                None,
+                {
+                    "findings": loop[0][0],
+                    "loop_check_ms": round(statistics.median(c for *_, c in loop), 1),
+                    "loop_load_ms": round(statistics.median(ld for _, ld, _ in loop), 1),
+                    "vectorised_ms": round(statistics.median(vec), 1),
+                    "ratio": f"loop / vectorised, both including loading: {ratio:.1f}x (target >= 30x)",
+                },
+            )
+        )
+    # Incremental: the slice one cell edit queues (its product, customer and facility).
+    one = {
+        "product_ids": [all_products[0]],
+        "facility_ids": [working.entries.values_list("facility_id", flat=True).first()],
+    }
+    samples, _ = _time(lambda: _evaluate(rules, one, first_week), ctx.repeats, warmup=1)
+    results.append(Result("4 rules incremental", "one-cell slice, all rules", samples, 200, None))
+    return results
+
+
+BENCHMARKS["rules"] = rule_evaluation
