@@ -35,6 +35,7 @@ from .models import (
     SalesOrder,
 )
 from .templatetags.planning_tags import plan_cell
+from .trails import trail_for_order
 
 # --- versions and the grid -----------------------------------------------------------------------
 
@@ -748,7 +749,12 @@ def _facility_extras(member, facility):
 
 
 def _order_extras(member, order):
-    return {"lines": order.lines.select_related("product")}
+    # The order's trail is the whole story around it: see planning/trails.py.
+    return {
+        "lines": order.lines.select_related("product"),
+        "trail": trail_for_order(order),
+        "trail_title": "Everything that touched this order",
+    }
 
 
 def _brand_extras(member, brand):

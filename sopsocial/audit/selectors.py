@@ -60,6 +60,6 @@ def trail_for_subjects(subject_ids, tenant_id, limit=200):
     return list(
         AuditEvent.objects.filter(tenant_id=tenant_id)
         .filter(Q(subject_id__in=subject_ids) | Q(pk__in=linked))
-        .select_related("actor")
+        .select_related("actor", "subject")
         .order_by("-seq")[:limit]
     )[::-1]

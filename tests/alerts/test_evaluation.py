@@ -64,8 +64,10 @@ def test_the_story_spike_raises_one_alert_with_its_numbers_and_lands_in_the_feed
         world.demand_v2.subject_id,
     }
     cell = f"#c-{world.oat.pk}-{world.contoso.pk}-{world.leeds.pk}-{w.week(3):%Y%m%d}"
-    assert alert.link == (f"/t/{world.tenant.slug}/planning/versions/{world.demand_v2.pk}/"
-                          f"?customer={world.contoso.pk}&facility={world.leeds.pk}{cell}")
+    assert alert.link == (
+        f"/t/{world.tenant.slug}/planning/versions/{world.demand_v2.pk}/"
+        f"?customer={world.contoso.pk}&facility={world.leeds.pk}{cell}"
+    )
     item = FeedItem.objects.get(kind="alert", data__alert_id=alert.pk)
     assert item.subject_id == world.oat.subject_id and "+300%" in item.body
     assert EvaluationRequest.objects.filter(processed_at__isnull=True).count() == 0
@@ -212,3 +214,34 @@ def test_a_plan_change_shows_in_the_trails_of_its_product_customer_and_facility(
     for subject in (world.oat.subject, world.contoso.subject, world.leeds.subject):
         changes = [e for e in trail_for_subject(subject) if e.verb == "planning.cell_change"]
         assert [(c.before, c.after["qty"]) for c in changes] == [({"qty": 1200.0}, 4800.0)], subject.title
+
+
+def test_the_order_trail_tells_the_whole_story_in_order(world, planner_member):
+    """STORY step 11, without the browser: plan change, note, alerts, approval and the order's own events
+    are on the order's trail in order; a change to another customer's cell is not."""
+    from planning.actions import check_transition
+    from planning.trails import trail_for_order
+
+    rule = _spike_rule(world)
+    stock = make_rule(
+        world.tenant, "Low stock", "stock_below_safety", {"horizon_weeks": 4}, severity="medium"
+    )
+    _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800, reason="Confirmed by Contoso's buyer")
+    _set(world, world.demand_v2, world.oat, world.tesco, 5, 900)  # another customer: not this order's story
+    evaluate_rule(rule)
+    evaluate_rule(stock)
+    check_transition(world.member, world.demand_v2, "submit")
+    check_transition(planner_member, world.demand_v2, "approve")
+    _set(world, world.supply, world.oat, None, 2, 5000)
+    evaluate_rule(stock)
+    order = w.order(world)
+    verbs = [(e.verb, e.target) for e in trail_for_order(order)]
+    names = [v for v, _ in verbs]
+    assert (
+        names.index("planning.cell_change")
+        < names.index("alert.raise")
+        < names.index("planning.version_approve")
+        < names.index("alert.auto_resolve")
+    )
+    assert not any("Tesco" in target for _, target in verbs)
+    assert sum(1 for v in names if v == "alert.raise") == 2  # the spike and the stock alert at Leeds
