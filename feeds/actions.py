@@ -69,6 +69,13 @@ def _update_search_vector(model, pk, field="body"):
         model.objects.filter(pk=pk).update(search_vector=SearchVector(field, config="english"))
 
 
+def _tagged_subjects(item):
+    """The subjects an item is tagged with (not its ancestors): audit events about the item name them
+    as related, so the trail of each tagged subject shows the conversation."""
+    tagged = item.placements.filter(relation=FeedItemSubject.Relation.TAGGED)
+    return list(Subject.objects.filter(pk__in=tagged.values("subject_id")))
+
+
 def _place(item, subject, tagged):
     """FeedItemSubject rows: primary, tags, and every ancestor of them (resolved now, at write)."""
     direct = {subject.pk: FeedItemSubject.Relation.PRIMARY}
@@ -248,6 +255,7 @@ def do_create_post(member, *, subject, body, tagged=(), uploads=(), visibility=V
                 actor=member.user,
                 verb="feeds.post_create",
                 subject=subject,
+                related=tagged,
                 target=f"post #{post.pk}",
                 after={
                     "body": body[:1000],
@@ -303,6 +311,7 @@ def do_create_system_item(
         actor=actor,
         verb="feeds.system_item" if kind == FeedItem.Kind.SYSTEM else "feeds.alert_item",
         subject=subject,
+        related=[t for t in tagged if t.pk != subject.pk],
         target=f"{verb} #{item.pk}"[:300],
         after={"text": text[:500], **({"data": data} if data else {})},
     )
@@ -410,6 +419,7 @@ def do_create_comment(member, item, *, body):
         actor=member.user,
         verb="feeds.comment_create",
         subject=item.subject,
+        related=_tagged_subjects(item),
         target=f"comment #{comment.pk} on item #{item.pk}",
         after={"body": body[:1000]},
     )
@@ -499,6 +509,7 @@ def do_forward_post(member, item, *, recipients, note=""):
         actor=member.user,
         verb="feeds.post_forward",
         subject=item.subject,
+        related=_tagged_subjects(item),
         target=f"item #{item.pk}",
         after={"to": sorted(m.display_name for m in people.values()), "note": note[:500]},
     )

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sopsocial.audit.selectors import trail_for_subject
+from sopsocial.pages.panels import panels_for
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
 from . import access, actions, exports, forms, imports, selectors
@@ -648,6 +649,7 @@ def master_detail(kind):
             "list_url": reverse(f"planning:{PLURAL[kind]}", kwargs={"tenant_slug": member.tenant.slug}),
             "fields": [(c.replace("_", " "), getattr(obj, c)) for c in columns],
             "trail": trail_for_subject(obj.subject),
+            "panels": panels_for(member, obj.subject),
             "can_edit": member.role in actions.EDIT_ROLES,
         }
         ctx.update(DETAIL_EXTRAS.get(kind, lambda m, o: {})(member, obj))
