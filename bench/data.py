@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-DATA_VERSION = 2
+DATA_VERSION = 3
 TENANT_SLUG = "bench"
 FOLLOW_COUNTS = (1, 20, 120, 500, 2000)
 FANOUT_SIZES = (10, 100, 1000)
@@ -242,7 +242,16 @@ def _subject_models(tenant, model, kind, rows):
 
 def _build_plans(size, log):
     from planning import actions
-    from planning.models import Brand, Capacity, Facility, InventorySnapshot, PlanType, Product, VersionStatus
+    from planning.models import (
+        Brand,
+        Capacity,
+        Customer,
+        Facility,
+        InventorySnapshot,
+        PlanType,
+        Product,
+        VersionStatus,
+    )
     from sopsocial.tenancy.models import Tenant
 
     rng = random.Random(11)
@@ -257,6 +266,10 @@ def _build_plans(size, log):
             for i in range(max(size.products, size.grid_products))
         ],
     )
+    # Demand cells are per customer (planning refuses a demand cell without one).
+    customer = _subject_models(
+        tenant, Customer, "customer", [Customer(tenant=tenant, code="C-BENCH", name="Bench Retail")]
+    )[0]
     facilities = _subject_models(
         tenant,
         Facility,
@@ -300,7 +313,7 @@ def _build_plans(size, log):
                 q = qty + (i * 7 + p) % 41 - 20
                 if moved and (p * 31 + f * 7 + i) % 50 == 0:
                     q = round(q * 1.8)
-                yield (version.pk, p, None, f, w, q, 1)
+                yield (version.pk, p, customer.pk, f, w, q, 1)
 
     _copy("planning_planentry", columns, demand_rows(published, False))
     _copy("planning_planentry", columns, demand_rows(working, True))
@@ -337,6 +350,7 @@ def _build_plans(size, log):
         "plan_version": working.pk,
         "published_version": published.pk,
         "grid_version": grid.pk,
+        "customer": customer.pk,
         "grid_cells": size.grid_products * size.grid_weeks,
     }
 

@@ -384,3 +384,12 @@ def rule_evaluation(ctx):
 
 
 BENCHMARKS["rules"] = rule_evaluation
+
+
+def _live(ctx):
+    from .live import live
+
+    return live(ctx)
+
+
+BENCHMARKS["live"] = _live
