@@ -123,7 +123,7 @@ def _stack():
         database_url=url + db["NAME"],
         redis_url=settings.REDIS_URL,
         channels_prefix=f"bench{os.getpid()}",
-        env={"DB_POOL_MAX_SIZE": "8", "CELERY_TASK_ALWAYS_EAGER": "false"},
+        env={"DB_POOL_MAX_SIZE": "8", "CELERY_TASK_ALWAYS_EAGER": "false", "DEBUG": "false"},
     )
 
 
