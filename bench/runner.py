@@ -1,9 +1,9 @@
 """`make bench` / `python -m bench [--size quick|full] [--only feed,fanout,...] [--rebuild] [--repeats N]`.
 
-Needs PostgreSQL and Redis (the figures are about the production stack): DATABASE_URL (default
-postgres://postgres@127.0.0.1:5432/sopsocial_bench, created and migrated if missing) and REDIS_URL
-(default redis://127.0.0.1:6379/5). Builds the data once per size (bench/data.py), then prints a table
-and writes bench/results/latest.json plus a timestamped copy.
+Needs PostgreSQL and Redis (the figures are about the production stack): BENCH_DATABASE_URL or
+DATABASE_URL (default postgres://postgres@127.0.0.1:5432/sopsocial_bench, created and migrated if
+missing) and REDIS_URL (default redis://127.0.0.1:6379/5). Builds the data once per size
+(bench/data.py), then prints a table and writes bench/results/latest.json plus a timestamped copy.
 """
 
 import argparse
@@ -147,7 +147,8 @@ def run(size_name, only=(), *, repeats=None, rebuild=False, out=RESULTS, log=pri
 
 def main(argv):
     args = parse(argv)
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
+    # BENCH_DATABASE_URL first, so a DATABASE_URL exported for the app need not be the bench's.
+    database_url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DB
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
     problems = prepare_services(database_url, redis_url, rebuild=args.rebuild)
     if problems:
