@@ -659,7 +659,10 @@ def do_fan_out_item(item_id):
     (partner users only see partner-visible items placed on subjects shared with them). Idempotent
     (a redelivered task inserts nothing twice). Returns the user ids that got a new row."""
     item = FeedItem.objects.filter(pk=item_id).first()
-    if item is None or item.is_deleted:
+    if item is None:
+        return []
+    if item.is_deleted:
+        FeedItem.objects.filter(pk=item.pk, fanned_out_at__isnull=True).update(fanned_out_at=timezone.now())
         return []
     params = {
         "tenant": item.tenant_id,
@@ -688,7 +691,19 @@ def do_fan_out_item(item_id):
         user_ids = [row[0] for row in cursor.fetchall()]
         if item.kind == FeedItem.Kind.ALERT and user_ids:
             _notify(item, set(user_ids), Notification.Verb.ALERT, None)
+        FeedItem.objects.filter(pk=item.pk).update(fanned_out_at=timezone.now())
     return user_ids
+
+
+def items_awaiting_fan_out(grace_seconds, limit=500):
+    """Items whose fan-out has not happened `grace_seconds` after they were written: their task message
+    was lost. The sweep runs them (fan-out is idempotent, so a late original run changes nothing)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
+    return list(
+        FeedItem.objects.filter(fanned_out_at__isnull=True, created__lt=cutoff)
+        .order_by("created")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def do_send_notification_emails(notification_ids):

@@ -73,11 +73,21 @@ class FeedItem(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the inbox rows are written. Still empty a while after `created` means the fan-out message
+    # was lost (worker killed, Redis restarted): the beat sweep fans the item out then.
+    fanned_out_at = models.DateTimeField(null=True, blank=True, editable=False)
     # PostgreSQL full-text vector of the body (kept by the actions; NULL on SQLite, which searches plainly).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["tenant", "-created", "-id"], name="feeditem_tenant_created")]
+        indexes = [
+            models.Index(fields=["tenant", "-created", "-id"], name="feeditem_tenant_created"),
+            models.Index(
+                fields=["created"],
+                condition=models.Q(fanned_out_at__isnull=True),
+                name="feeditem_pending_fan_out",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk} on {self.subject_id}"

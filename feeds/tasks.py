@@ -14,6 +14,18 @@ def fan_out_item(item_id):
     return len(user_ids)
 
 
+@shared_task(name="feeds.sweep_fan_out")
+def sweep_fan_out():
+    """Beat: fan out items whose task message was lost (worker killed, Redis restarted). Late, not lost."""
+    from django.conf import settings
+
+    swept = 0
+    for item_id in actions.items_awaiting_fan_out(settings.FEEDS_FAN_OUT_GRACE_SECONDS):
+        fan_out_item(item_id)
+        swept += 1
+    return swept
+
+
 @shared_task(name="feeds.send_notification_emails")
 def send_notification_emails(notification_ids):
     return actions.do_send_notification_emails(notification_ids)

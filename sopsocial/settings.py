@@ -259,6 +259,13 @@ CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
 }
 FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))
+# Items not fanned out FEEDS_FAN_OUT_GRACE_SECONDS after they were written lost their task message; beat
+# sweeps them every FEEDS_SWEEP_SECONDS.
+FEEDS_FAN_OUT_GRACE_SECONDS = int(env("FEEDS_FAN_OUT_GRACE_SECONDS", "30"))
+CELERY_BEAT_SCHEDULE["feeds-sweep-fan-out"] = {
+    "task": "feeds.sweep_fan_out",
+    "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
+}
 
 # --- alerts --------------------------------------------------------------------------------------
 # The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass

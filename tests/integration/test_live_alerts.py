@@ -15,7 +15,7 @@ import pytest
 
 from alerts.models import Alert
 from feeds import actions as feed_actions
-from feeds.models import FeedItem
+from feeds.models import FeedItem, InboxEntry
 from planning.models import EvaluationRequest, PlanEntry
 from tests import live_stack as stacks
 from tests.live_stack import BIN, ROOT, LiveStack, free_port
@@ -96,12 +96,20 @@ def _wait_until(predicate, seconds, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _expected_alerts_exactly_once(rule, cells):
+def _expected_alerts_exactly_once(rule, cells, follower, followed):
     alerts = list(Alert.objects.filter(rule=rule).order_by("window_start", "key"))
     seen = {(a.key, a.window_start) for a in alerts}
     assert len(alerts) == len(seen) == len(cells), [(a.key, a.window_start) for a in alerts]
-    for alert in alerts:
-        assert FeedItem.objects.filter(kind="alert", data__alert_id=alert.pk).count() == 1
+    about_followed = [a for a in alerts if a.subjects.filter(pk=followed.pk).exists()]
+    assert len(about_followed) == sum(1 for name, _ in cells if name == "contoso")
+    items = [FeedItem.objects.get(kind="alert", data__alert_id=alert.pk) for alert in about_followed]
+    # ...and each reached the follower's feed once (a lost fan-out message is swept, never duplicated)
+    _wait_until(
+        lambda: InboxEntry.objects.filter(user=follower.user, item__in=items).count() == len(items),
+        60,
+        "every alert in the follower's feed",
+    )
+    assert InboxEntry.objects.filter(user=follower.user, item__in=items).count() == len(items)
     return alerts
 
 
@@ -120,7 +128,7 @@ FAULT_CELLS = [
 
 def test_worker_killed_mid_evaluation_only_delays_alerts(live_stack, story, monkeypatch):
     world, rule = story["world"], story["rule"]
-    live_stack.env["ALERTS_SWEEP_SECONDS"] = "1"
+    live_stack.env.update(ALERTS_SWEEP_SECONDS="1", FEEDS_SWEEP_SECONDS="1", FEEDS_FAN_OUT_GRACE_SECONDS="3")
     beat = _start_beat(live_stack)
     alex = Browser(live_stack, story["alex"].user)
     rng = random.Random(7)
@@ -146,7 +154,7 @@ def test_worker_killed_mid_evaluation_only_delays_alerts(live_stack, story, monk
         )
         _wait_until(lambda: Alert.objects.filter(rule=rule).count() >= len(FAULT_CELLS), 30, "all alerts")
         time.sleep(2)  # a late duplicate would show up now
-        _expected_alerts_exactly_once(rule, FAULT_CELLS)
+        _expected_alerts_exactly_once(rule, FAULT_CELLS, story["dana"], world.contoso.subject)
     finally:
         beat.terminate()
         beat.wait(timeout=10)
@@ -217,7 +225,7 @@ def test_redis_restarted_with_requests_queued_only_delays_alerts(story):
     stack = LiveStack(
         database_url=stacks.test_database_url(), redis_url=redis.url, channels_prefix=f"fault{os.getpid()}"
     )
-    stack.env["ALERTS_SWEEP_SECONDS"] = "1"
+    stack.env.update(ALERTS_SWEEP_SECONDS="1", FEEDS_SWEEP_SECONDS="1", FEEDS_FAN_OUT_GRACE_SECONDS="3")
     beat = None
     try:
         stack.start()
@@ -238,7 +246,7 @@ def test_redis_restarted_with_requests_queued_only_delays_alerts(story):
         )
         _wait_until(lambda: Alert.objects.filter(rule=rule).count() >= len(FAULT_CELLS), 30, "all alerts")
         time.sleep(2)
-        _expected_alerts_exactly_once(rule, FAULT_CELLS)
+        _expected_alerts_exactly_once(rule, FAULT_CELLS, story["dana"], world.contoso.subject)
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "fault-redis-restart.json").write_text(
             json.dumps(
