@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from feeds.actions import do_auto_follow
 from sopsocial.audit.actions import changed_fields, record
 from sopsocial.queue import enqueue_on_commit
 from sopsocial.subjects.actions import save_with_subject
@@ -89,6 +90,7 @@ def check_create_rule(member, **values):
         target=rule.name,
         after=data,
     )
+    do_auto_follow(tenant=member.tenant, user=member.user, subject=rule.subject)  # hear what it raises
     if rule.enabled:
         _queue_evaluation(rule)
     return rule

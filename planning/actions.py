@@ -116,7 +116,18 @@ def do_save_object(*, tenant, obj, values, actor=None, actor_label=None, verb_th
             before=_plain_dict(before),
             after=_plain_dict(after),
         )
+        _auto_follow(tenant, obj, actor if creating else None)
     return obj
+
+
+def _auto_follow(tenant, obj, creator):
+    """People follow what they create, and an account manager the customers they own (each person can
+    turn this off in their notification settings)."""
+    subject = getattr(obj, "subject", None)
+    if subject is None:
+        return
+    for user in {u for u in (creator, getattr(obj, "owner", None)) if u is not None}:
+        feed_actions.do_auto_follow(tenant=tenant, user=user, subject=subject)
 
 
 def _plain(value):

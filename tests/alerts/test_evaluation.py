@@ -245,3 +245,35 @@ def test_the_order_trail_tells_the_whole_story_in_order(world, planner_member):
     )
     assert not any("Tesco" in target for _, target in verbs)
     assert sum(1 for v in names if v == "alert.raise") == 2  # the spike and the stock alert at Leeds
+
+
+def test_creators_and_account_managers_follow_what_they_create_or_own(admin_member, tenant):
+    from feeds.actions import do_save_preferences
+    from feeds.models import Follow
+    from planning.actions import do_save_object
+    from planning.models import Customer
+
+    from ..factories import MembershipFactory
+
+    alex = MembershipFactory(tenant=tenant, role="planner")
+    quiet = MembershipFactory(tenant=tenant, role="planner")
+    do_save_preferences(quiet, auto_follow=False)
+    customer = do_save_object(
+        tenant=tenant,
+        obj=Customer(),
+        values={"code": "NW", "name": "Northway", "owner": alex.user},
+        actor=admin_member.user,
+        verb_thing="customer",
+    )
+    assert set(Follow.objects.filter(subject=customer.subject).values_list("user_id", flat=True)) == {
+        admin_member.user_id,
+        alex.user_id,
+    }
+    other = do_save_object(
+        tenant=tenant,
+        obj=Customer(),
+        values={"code": "Q", "name": "Quiet Co", "owner": None},
+        actor=quiet.user,
+        verb_thing="customer",
+    )
+    assert not Follow.objects.filter(subject=other.subject).exists()

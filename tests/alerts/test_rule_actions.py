@@ -132,3 +132,10 @@ def test_rules_screen_shows_form_errors_and_saves(client, admin_member):
     assert good.status_code == 302
     listing = client.get(reverse("alerts:rules", kwargs={"tenant_slug": slug})).content.decode()
     assert "Low stock" in listing and "Projected stock below safety stock" in listing
+
+
+def test_the_admin_who_creates_a_rule_follows_it(admin_member):
+    from feeds.models import Follow
+
+    rule = actions.check_create_rule(admin_member, **_values())
+    assert Follow.objects.filter(user=admin_member.user, subject=rule.subject).exists()
