@@ -42,19 +42,22 @@ def push_item(item_id, user_ids):
     unread = unread_counts_for(item.tenant_id, list(members))
     bells = _bell_counts(item.tenant_id, list(members))
     layer = get_channel_layer()
-    hydrated, cards, badges = set(), {}, {}
+    cards, badges = {}, {}
     messages = []
-    for user_id, member in members.items():
+    hydrated_for = None
+    # Attachments and tags depend on the audience (staff / one partner organisation), the "why you see
+    # this" line on the recipient's inbox row: render once per distinct combination, so a fan-out to
+    # thousands renders a handful of templates. Recipients are taken audience by audience and the item
+    # is hydrated for each audience just before its cards are rendered: hydrating mutates the one item
+    # object, so a card rendered after another audience's hydration would show that audience's tags.
+    for user_id, member in sorted(members.items(), key=lambda um: (um[1].partner_id or 0, um[0])):
         entry = entries.get(user_id)
         if entry is None:
             continue
-        # Attachments and tags depend on the audience (staff / one partner organisation), the "why you
-        # see this" line on the recipient's inbox row: render once per distinct combination, so a
-        # fan-out to thousands renders a handful of templates.
         audience = member.partner_id or 0
-        if audience not in hydrated:
+        if audience != hydrated_for:
             hydrate([item], member)
-            hydrated.add(audience)
+            hydrated_for = audience
         card_key = (audience, entry.reason_subject_id, entry.mention, entry.unread)
         if card_key not in cards:
             cards[card_key] = render_to_string(

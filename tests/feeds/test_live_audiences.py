@@ -1,0 +1,50 @@
+"""A live push renders each audience's card from that audience's view of the item: a partner user is
+never pushed the title of a tag that is not shared with their organisation, whatever the order of
+recipients (review finding: hydration of one audience leaked into another's cards)."""
+
+import pytest
+from django.db import transaction
+
+from feeds import actions, live
+from feeds.models import InboxEntry
+from sopsocial.subjects.actions import create_subject, do_share_subject
+
+from ..factories import MembershipFactory, PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_partner_cards_never_carry_unshared_tags(tenant, monkeypatch):
+    fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
+    staff_author = MembershipFactory(tenant=tenant, role="planner")
+    # memberships list by first name: partner, staff, partner; the staff card is rendered in between
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=fastfreight, user__first_name="Aaron")
+    sam = MembershipFactory(tenant=tenant, role="executive", user__first_name="Bea")
+    ada = MembershipFactory(tenant=tenant, role="viewer", partner=fastfreight, user__first_name="Cyd")
+    with transaction.atomic():
+        order = create_subject(tenant=tenant, kind="sales_order", title="Order SO-1001")
+        secret = create_subject(tenant=tenant, kind="product", title="Secret Recipe 1kg")
+        do_share_subject(staff_author, order, fastfreight)
+    for member in (olu, sam, ada):
+        actions.do_follow(member, order)
+    post = actions.check_create_post(
+        staff_author, subject=order, body="Shipped today", tagged=[secret], visibility="partners"
+    )
+    actions.do_fan_out_item(post.pk)
+    recipients = sorted(InboxEntry.objects.filter(item=post).values_list("user_id", flat=True))
+    assert recipients == sorted([staff_author.user_id, olu.user_id, sam.user_id, ada.user_id])
+
+    # Ada has read it already (on another device): her card differs from Olu's and is rendered separately
+    InboxEntry.objects.filter(item=post, user=ada.user).update(unread=False)
+    sent = {}
+
+    async def capture(layer, messages):
+        sent.update(messages)
+        return len(messages)
+
+    monkeypatch.setattr(live, "_send_all", capture)
+    live.push_item(post.pk, [olu.user_id, sam.user_id, ada.user_id])
+    assert "Secret Recipe 1kg" in sent[live.group_name(tenant.pk, sam.user_id)]
+    for partner_user in (olu, ada):
+        html = sent[live.group_name(tenant.pk, partner_user.user_id)]
+        assert "Shipped today" in html and "Secret Recipe 1kg" not in html
