@@ -8,7 +8,7 @@ FILTERS = ("status", "severity", "kind", "mine")
 
 
 def alerts_for(member, *, status="live", severity=None, kind=None, mine=False, subject_ids=None):
-    alerts = Alert.objects.filter(tenant=member.tenant).select_related("rule", "subject", "owner")
+    alerts = Alert.objects.filter(tenant=member.tenant).select_related("tenant", "rule", "subject", "owner")
     if member.is_external:
         alerts = alerts.filter(subject__shares__partner_id=member.partner_id)
     if status == "live":

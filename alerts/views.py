@@ -12,7 +12,7 @@ from .evaluation.runner import preview_rule
 from .forms import ResolveForm, RuleForm, SnoozeForm
 from .kinds import KIND_CHOICES, KINDS
 from .models import AlertStatus, Severity
-from .scope import describe_scope
+from .scope import describe_scope, describe_scopes
 from .selectors import alerts_for, rules_for
 
 PAGE_SIZE = 50
@@ -52,9 +52,12 @@ def subject_alerts(request, member, subject_id):
 @tenant_view(allow_external=True)
 def alert_detail(request, member, alert_id):
     alert = access_alert(member, alert_id)
+    subjects = alert.subjects.order_by("kind", "title")
+    if member.is_external:  # a partner sees only the subjects shared with their organisation
+        subjects = subjects.filter(shares__partner_id=member.partner_id)
     context = {
         "alert": alert,
-        "subjects": alert.subjects.order_by("kind", "title"),
+        "subjects": subjects,
         "resolve_form": ResolveForm(),
         "snooze_form": SnoozeForm(),
         "people": lifecycle.assignable_members(member),
@@ -118,7 +121,9 @@ def alert_resolve(request, member, alert_id):
 
 @tenant_view(roles=ADMIN_ONLY)
 def rule_list(request, member):
-    rules = [(rule, describe_scope(rule)) for rule in rules_for(member.tenant)]
+    rules = list(rules_for(member.tenant))
+    scopes = describe_scopes(rules)
+    rules = [(rule, scopes[rule.pk]) for rule in rules]
     return render(request, "alerts/rule_list.html", {"rules": rules, "kinds": KINDS})
 
 

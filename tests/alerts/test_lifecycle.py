@@ -109,3 +109,57 @@ def test_a_partner_user_sees_only_alerts_on_shared_subjects(client, alert, tenan
     assert client.get(alert.get_absolute_url()).status_code == 404
     listing = client.get(reverse("alerts:list", kwargs={"tenant_slug": tenant.slug})).content.decode()
     assert "Oat Crunch" not in listing
+
+
+def test_a_partner_sees_only_the_shared_subjects_of_an_alert_on_a_shared_subject(client, tenant):
+    from django.db import transaction
+
+    from sopsocial.subjects.actions import create_subject, do_share_subject
+
+    admin = MembershipFactory(tenant=tenant, role="admin")
+    partner = PartnerFactory(tenant=tenant)
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=partner)
+    with transaction.atomic():
+        customer = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+        secret = create_subject(tenant=tenant, kind="product", title="Secret Recipe 1kg")
+        do_share_subject(admin, customer, partner)
+    alert = make_alert(make_rule(tenant), subject=customer)
+    alert.subject_links.create(subject=secret)
+    client.force_login(olu.user)
+    html = client.get(alert.get_absolute_url()).content.decode()
+    assert "Contoso Retail" in html
+    assert (
+        "Secret Recipe 1kg" not in html and "Demand spike</a>" not in html and "Open the numbers" not in html
+    )
+
+
+def test_alert_and_rule_lists_take_the_same_queries_for_3_or_12_rows(
+    client, admin_member, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sopsocial.subjects.actions import create_subject
+
+    client.force_login(admin_member.user)
+    slug = admin_member.tenant.slug
+    brand = create_subject(tenant=admin_member.tenant, kind="brand", title="Crunchy")
+
+    def counts():
+        out = []
+        for name in ("alerts:list", "alerts:rules"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse(name, kwargs={"tenant_slug": slug})).status_code == 200
+            out.append(len(ctx))
+        return out
+
+    def add(n, start):
+        for i in range(start, start + n):
+            rule = make_rule(admin_member.tenant, name=f"Rule {i}", scope={"brand_ids": [brand.pk]})
+            make_alert(rule, key=f"p{i}")
+
+    add(3, 0)
+    client.get(reverse("alerts:list", kwargs={"tenant_slug": slug}))  # warm the session
+    few = counts()
+    add(9, 3)
+    assert counts() == few
