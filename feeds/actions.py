@@ -647,7 +647,7 @@ _FAN_OUT_SELECT = """
         %(partners)s AND EXISTS (
             SELECT 1 FROM feeds_feeditemsubject p2
             JOIN subjects_subjectshare s ON s.subject_id = p2.subject_id
-            WHERE p2.item_id = %(item)s AND p2.relation IN (0, 1) AND s.partner_id = m.partner_id
+            WHERE p2.item_id = %(item)s AND p2.relation = 0 AND s.partner_id = m.partner_id
         )
     )
 """

@@ -29,15 +29,15 @@ from .models import (
     Visibility,
 )
 
-DIRECT = (FeedItemSubject.Relation.PRIMARY, FeedItemSubject.Relation.TAGGED)
 ITEM_RELATED = ("subject", "author", "forwarded_item", "forwarded_item__author", "forwarded_item__subject")
 
 
 def shared_with_partner_q(partner_id, prefix=""):
-    """Items visible to partners and placed directly (posted on or tagged) on a subject shared with them."""
+    """Items visible to partners and posted on a subject shared with them. Being tagged with a shared
+    subject is not enough: the item's page and card name its main subject, which must be theirs to see."""
     placed_on_shared = FeedItemSubject.objects.filter(
         item_id=OuterRef("item_id" if prefix else "pk"),
-        relation__in=DIRECT,
+        relation=FeedItemSubject.Relation.PRIMARY,
         subject__shares__partner_id=partner_id,
     )
     return Q(**{f"{prefix}visibility": Visibility.PARTNERS}) & Q(Exists(placed_on_shared))
@@ -67,9 +67,7 @@ def member_may_see_item_q(item):
         return q & Q(partner__isnull=True)
     if item.visibility != Visibility.PARTNERS:
         return q & Q(partner__isnull=True)
-    shared_partners = SubjectShare.objects.filter(
-        subject_id__in=FeedItemSubject.objects.filter(item=item, relation__in=DIRECT).values("subject_id")
-    ).values("partner_id")
+    shared_partners = SubjectShare.objects.filter(subject_id=item.subject_id).values("partner_id")
     return q & (Q(partner__isnull=True) | Q(partner_id__in=shared_partners))
 
 

@@ -48,3 +48,24 @@ def test_partner_cards_never_carry_unshared_tags(tenant, monkeypatch):
     for partner_user in (olu, ada):
         html = sent[live.group_name(tenant.pk, partner_user.user_id)]
         assert "Shipped today" in html and "Secret Recipe 1kg" not in html
+
+
+def test_a_partner_does_not_see_an_item_on_an_unshared_subject_tagged_with_a_shared_one(tenant, client):
+    from feeds.selectors import visible_items
+
+    fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
+    staff = MembershipFactory(tenant=tenant, role="planner")
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=fastfreight)
+    with transaction.atomic():
+        order = create_subject(tenant=tenant, kind="sales_order", title="Order SO-1001")
+        secret = create_subject(tenant=tenant, kind="product", title="Secret Recipe 1kg")
+        do_share_subject(staff, order, fastfreight)
+    actions.do_follow(olu, order)
+    post = actions.check_create_post(
+        staff, subject=secret, body="Margins on this", tagged=[order], visibility="partners"
+    )
+    actions.do_fan_out_item(post.pk)
+    assert not visible_items(olu).filter(pk=post.pk).exists()
+    assert not InboxEntry.objects.filter(item=post, user=olu.user).exists()
+    client.force_login(olu.user)
+    assert "Secret Recipe" not in client.get(f"/t/{tenant.slug}/").content.decode()
