@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -442,7 +442,11 @@ def do_toggle_reaction(member, item, kind):
         existing.delete()
         on = False
     else:
-        Reaction.objects.create(tenant=member.tenant, item=item, user=member.user, kind=kind)
+        try:  # a double click races its twin to the unique constraint: the loser finds it already on
+            with transaction.atomic():
+                Reaction.objects.create(tenant=member.tenant, item=item, user=member.user, kind=kind)
+        except IntegrityError:
+            return True
         on = True
     record(
         tenant=member.tenant,
@@ -511,7 +515,9 @@ def do_forward_post(member, item, *, recipients, note=""):
         subject=item.subject,
         related=_tagged_subjects(item),
         target=f"item #{item.pk}",
-        after={"to": sorted(m.display_name for m in people.values()), "note": note[:500]},
+        # Who it went to and the note are private to them (the forward itself holds them); the trail,
+        # which every colleague can read, only says that it was forwarded and to how many people.
+        after={"recipients": len(people)},
     )
     _queue_fan_out(forward)
     return forward

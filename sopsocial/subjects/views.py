@@ -39,7 +39,8 @@ def sharing(request, member, subject_id):
     subject = access_subject(member, subject_id)
     partners = Partner.objects.filter(tenant=member.tenant).order_by("name")
     if request.method == "POST":
-        partner = partners.filter(pk=request.POST.get("partner") or 0).first()
+        raw = request.POST.get("partner", "")
+        partner = partners.filter(pk=int(raw)).first() if raw.isdigit() else None
         if partner is None:
             return render(
                 request,

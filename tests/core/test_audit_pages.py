@@ -141,8 +141,9 @@ def test_sharing_refuses_an_unknown_partner_and_viewers(client, planner_member, 
         "subjects:sharing", kwargs={"tenant_slug": planner_member.tenant.slug, "subject_id": subject.pk}
     )
     client.force_login(planner_member.user)
-    response = client.post(url, {"partner": foreign.pk, "action": "share"})
-    assert response.status_code == 400 and "Choose a partner" in response.content.decode()
+    for bad in (foreign.pk, "abc", "", "1e9"):
+        response = client.post(url, {"partner": bad, "action": "share"})
+        assert response.status_code == 400 and "Choose a partner" in response.content.decode()
     assert not subject.shares.exists()
     viewer = MembershipFactory(tenant=planner_member.tenant, role="viewer")
     client.force_login(viewer.user)

@@ -69,3 +69,36 @@ def test_a_partner_does_not_see_an_item_on_an_unshared_subject_tagged_with_a_sha
     assert not InboxEntry.objects.filter(item=post, user=olu.user).exists()
     client.force_login(olu.user)
     assert "Secret Recipe" not in client.get(f"/t/{tenant.slug}/").content.decode()
+
+
+def test_a_forward_note_stays_private_to_its_recipients_even_in_the_trail(tenant):
+    from sopsocial.audit.selectors import trail_for_subject
+
+    sam, priya = MembershipFactory(tenant=tenant, role="executive"), MembershipFactory(tenant=tenant)
+    with transaction.atomic():
+        contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    post = actions.check_create_post(sam, subject=contoso, body="Big order coming")
+    actions.check_forward_post(sam, post, recipients=[priya], note="between us: margins are thin")
+    events = [e for e in trail_for_subject(contoso) if e.verb == "feeds.post_forward"]
+    assert [e.after for e in events] == [{"recipients": 1}]
+
+
+def test_a_double_click_on_like_does_not_fail(tenant):
+    from feeds.models import Reaction
+
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    with transaction.atomic():
+        contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    post = actions.check_create_post(sam, subject=contoso, body="Big order coming")
+    Reaction.objects.create(tenant=tenant, item=post, user=sam.user, kind="like")  # the twin click won
+    real_filter = Reaction.objects.filter
+
+    class Stale:  # the losing click read "not there yet" before the winner committed
+        def first(self):
+            return None
+
+    import unittest.mock
+
+    with unittest.mock.patch.object(Reaction.objects, "filter", side_effect=lambda **kw: Stale()):
+        assert actions.do_toggle_reaction(sam, post, "like") is True
+    assert real_filter(item=post, user=sam.user, kind="like").count() == 1
