@@ -721,7 +721,9 @@ def do_send_notification_emails(notification_ids):
     )
     sent = 0
     for n in rows:
-        if not n.user.email:
+        # Read rights are checked again at sending time: the person may have been removed, the item
+        # deleted or the subject unshared since the notification was written.
+        if not n.user.email or not _still_readable(n.tenant_id, n.user_id, [n.item_id]):
             continue
         who = (n.actor.get_full_name() or n.actor.username) if n.actor else "sopsocial"
         subject = f"[{n.tenant.name}] {who} {n.get_verb_display()} on {n.item.subject.title}"[:200]
@@ -730,6 +732,21 @@ def do_send_notification_emails(notification_ids):
         Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+def _still_readable(tenant_id, user_id, item_ids):
+    """The ids among `item_ids` that the user may read now (active member, item not deleted, and for a
+    partner user still shared with their organisation)."""
+    member = (
+        Membership.objects.filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        .select_related("tenant", "partner")
+        .first()
+    )
+    if member is None:
+        return set()
+    return set(
+        visible_items(member).filter(pk__in=item_ids, deleted_at__isnull=True).values_list("pk", flat=True)
+    )
 
 
 def do_send_daily_digests(now=None):
@@ -753,6 +770,8 @@ def do_send_daily_digests(now=None):
             .select_related("item", "item__subject", "item__author", "user", "tenant")
             .order_by("item__subject__title", "-created")[:200]
         )
+        readable = _still_readable(pair["tenant_id"], pair["user_id"], [e.item_id for e in entries])
+        entries = [e for e in entries if e.item_id in readable]
         with transaction.atomic():
             prefs.last_digest_at = now
             prefs.save()

@@ -102,3 +102,33 @@ def test_a_double_click_on_like_does_not_fail(tenant):
     with unittest.mock.patch.object(Reaction.objects, "filter", side_effect=lambda **kw: Stale()):
         assert actions.do_toggle_reaction(sam, post, "like") is True
     assert real_filter(item=post, user=sam.user, kind="like").count() == 1
+
+
+def test_e_mails_go_only_to_people_who_may_still_read_the_item(tenant, mailoutbox):
+    from django.utils import timezone
+
+    from feeds.models import Notification
+    from sopsocial.tenancy.actions import check_deactivate_member
+
+    admin = MembershipFactory(tenant=tenant, role="admin")
+    sam, gone = MembershipFactory(tenant=tenant), MembershipFactory(tenant=tenant)
+    with transaction.atomic():
+        contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    for member in (sam, gone):
+        actions.do_follow(member, contoso)
+        actions.do_save_preferences(member, email_immediate=True, email_digest=True)
+    post = actions.check_create_post(
+        admin, subject=contoso, body=f"@{sam.user.username} @{gone.user.username} hi"
+    )
+    actions.do_fan_out_item(post.pk)
+    deleted = actions.check_create_post(admin, subject=contoso, body="to be deleted")
+    actions.do_fan_out_item(deleted.pk)
+    actions.do_delete_post(admin, deleted)
+    check_deactivate_member(admin, gone)
+    mailoutbox.clear()
+    actions.do_send_notification_emails(list(Notification.objects.values_list("pk", flat=True)))
+    assert [m.to for m in mailoutbox] == [[sam.user.email]]
+    mailoutbox.clear()
+    actions.do_send_daily_digests(now=timezone.now())
+    assert [m.to for m in mailoutbox] == [[sam.user.email]]
+    assert "to be deleted" not in mailoutbox[0].body
