@@ -184,6 +184,8 @@ def _clean_body(body, field="body"):
         raise ValidationError({field: "Write something."})
     if len(body) > settings.FEEDS_POST_MAX_CHARS:
         raise ValidationError({field: f"Keep it under {settings.FEEDS_POST_MAX_CHARS} characters."})
+    if "\x00" in body:  # PostgreSQL text cannot hold NUL; say so instead of failing with a 500
+        raise ValidationError({field: "The text contains a NUL character; remove it."})
     return body
 
 
@@ -468,6 +470,8 @@ def check_forward_post(member, item, *, recipients, note=""):
     note = (note or "").strip()
     if len(note) > settings.FEEDS_POST_MAX_CHARS:
         errors["note"] = [f"Keep it under {settings.FEEDS_POST_MAX_CHARS} characters."]
+    elif "\x00" in note:
+        errors["note"] = ["The note contains a NUL character; remove it."]
     ids = []
     for r in recipients or ():
         try:

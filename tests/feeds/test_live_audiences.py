@@ -132,3 +132,15 @@ def test_e_mails_go_only_to_people_who_may_still_read_the_item(tenant, mailoutbo
     actions.do_send_daily_digests(now=timezone.now())
     assert [m.to for m in mailoutbox] == [[sam.user.email]]
     assert "to be deleted" not in mailoutbox[0].body
+
+
+def test_a_nul_character_in_a_post_or_comment_is_refused_with_a_message(tenant, client):
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    with transaction.atomic():
+        contoso = create_subject(tenant=tenant, kind="customer", title="Contoso Retail")
+    client.force_login(sam.user)
+    response = client.post(f"/t/{tenant.slug}/s/{contoso.pk}/post/", {"body": "bad\x00byte"})
+    assert 400 <= response.status_code < 500 and b"NUL character" in response.content
+    post = actions.check_create_post(sam, subject=contoso, body="fine")
+    response = client.post(f"/t/{tenant.slug}/posts/{post.pk}/comment/", {"body": "x\x00"})
+    assert 400 <= response.status_code < 500
