@@ -8,8 +8,8 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
@@ -24,9 +24,9 @@ from .models import PlanVersion, Product
 app_name = "planning_api"
 
 TYPE_SCHEMAS = {
-    "str": {"type": "string"},
+    "str": {"type": "string", "pattern": "^[^\\u0000]*$"},
     "choice": {"type": "string"},
-    "int": {"type": "integer", "minimum": 0},
+    "int": {"type": "integer", "minimum": 0, "maximum": imports.INT_MAX},
     "qty": {"type": "number", "minimum": 0},
     "date": {"type": "string", "format": "date"},
     "week": {"type": "string", "format": "date", "description": "any day of the week; stored as its Monday"},
@@ -145,6 +145,8 @@ def _bulk(request, tenant, api_key, kind, version=None):
         )
     # idempotency records belong to a key; session calls (people trying the API) have none
     idem_key = request.headers.get("Idempotency-Key", "").strip() if api_key is not None else ""
+    if "\x00" in idem_key:
+        return error_response(400, "Idempotency-Key contains a NUL character.", field="Idempotency-Key")
     if len(idem_key) > 200:
         return error_response(400, "Idempotency-Key is longer than 200 characters.", field="Idempotency-Key")
     digest = _request_hash(request)
@@ -181,6 +183,15 @@ def _bulk(request, tenant, api_key, kind, version=None):
         # a concurrent request with the same Idempotency-Key (or the same new rows) won the race
         return error_response(
             409, "A concurrent request changed the same data; retry.", field="Idempotency-Key"
+        )
+    except DataError:
+        # validate() bounds what it knows; anything the database still refuses is the request's fault
+        return error_response(422, "A value does not fit the database (too large or invalid text).")
+    except ValidationError as e:
+        fields = getattr(e, "message_dict", {"items": e.messages})
+        return JsonResponse(
+            {"errors": [{"row": None, "field": f, "message": m} for f, ms in fields.items() for m in ms]},
+            status=422,
         )
     return JsonResponse(counts)
 

@@ -1,6 +1,7 @@
 """Input validation for planning screens. Foreign keys are limited to the member's tenant."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from .models import (
@@ -165,3 +166,12 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=KINDS)
     file = forms.FileField(help_text="CSV or XLSX, first row the column names")
     version = forms.IntegerField(required=False, help_text="Draft version id (plan entries only)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PLANNING_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {limit / 1024 / 1024:g} MB; split it into smaller files."
+            )
+        return upload

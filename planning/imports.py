@@ -9,12 +9,14 @@ again (existing rows with equal values are left alone).
 
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl.utils.exceptions import InvalidFileException
 
 from sopsocial.audit.actions import record
 from sopsocial.subjects.actions import save_with_subject
@@ -113,6 +115,10 @@ SPECS = {
     ),
 }
 KINDS = tuple(SPECS)
+# int columns are PostgreSQL integers: larger values would fail in the database ("out of range")
+INT_MAX = 2147483647
+# a file import is one transaction; past this size it belongs in smaller files (or the API in batches)
+IMPORT_MAX_ROWS = 200_000
 
 
 class Errors(list):
@@ -131,6 +137,9 @@ def _parse(col, value):
         if not isinstance(value, str):
             raise ValueError("must be a string")
         value = value.strip()
+        if "\x00" in value:
+            # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database
+            raise ValueError("contains a NUL character")
         if len(value) > col.max_length:
             raise ValueError(f"is longer than {col.max_length} characters")
         if col.type == "choice" and value not in col.choices:
@@ -145,6 +154,8 @@ def _parse(col, value):
             raise ValueError("must be a whole number") from None
         if number < 0:
             raise ValueError("cannot be negative")
+        if number > INT_MAX:
+            raise ValueError(f"must be at most {INT_MAX}")
         return number
     if col.type == "qty":
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
@@ -168,6 +179,8 @@ def _parse(col, value):
         for i, line in enumerate(value, 1):
             if not isinstance(line, dict) or not isinstance(line.get("sku"), str):
                 raise ValueError(f"line {i}: sku must be a string")
+            if "\x00" in line["sku"]:
+                raise ValueError(f"line {i}: sku contains a NUL character")
             try:
                 qty = actions.parse_qty(line.get("qty"), "qty")
             except ValidationError as e:
@@ -248,10 +261,17 @@ def validate(tenant, kind, rows, *, first_row=1, version=None):
             from django.contrib.auth import get_user_model
 
             row["owner"] = (
-                get_user_model().objects.filter(username=row["owner"], memberships__tenant=tenant).first()
+                get_user_model()
+                .objects.filter(
+                    username=row["owner"],
+                    memberships__tenant=tenant,
+                    memberships__is_active=True,
+                    memberships__partner__isnull=True,
+                )
+                .first()
             )
             if row["owner"] is None:
-                errors.add(n, "owner", "owner is not a member of this tenant")
+                errors.add(n, "owner", "owner is not an active internal member of this tenant")
                 ok = False
         if not ok:
             continue
@@ -267,20 +287,29 @@ def validate(tenant, kind, rows, *, first_row=1, version=None):
     return clean, errors
 
 
-def read_table(upload_name, data):
-    """Rows (dicts of strings, blank cells as "") from CSV or XLSX bytes. Raises ValueError."""
+def read_table(upload_name, data, *, max_rows=None):
+    """Rows (dicts of strings, blank cells as "") from CSV or XLSX bytes. Raises ValueError.
+
+    At most `max_rows` data rows (default IMPORT_MAX_ROWS); only one more is parsed to tell."""
+    max_rows = IMPORT_MAX_ROWS if max_rows is None else max_rows
     name = upload_name.lower()
     try:
         if name.endswith(".xlsx"):
-            df = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False)
+            df = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, nrows=max_rows + 1)
         elif name.endswith(".csv"):
-            df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            df = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=max_rows + 1
+            )
         else:
             raise ValueError("Upload a .csv or .xlsx file.")
+    except (zipfile.BadZipFile, InvalidFileException):
+        raise ValueError("The file is not a readable .xlsx workbook (it may be damaged).") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, KeyError) as e:
         raise ValueError(f"The file could not be read: {e}") from None
     except ValueError as e:
         raise ValueError(str(e)) from None
+    if len(df) > max_rows:
+        raise ValueError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
     df.columns = [str(c).strip().lower() for c in df.columns]
     return [
         {k: (v.strip() if isinstance(v, str) else v) for k, v in r.items()} for r in df.to_dict("records")

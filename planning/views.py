@@ -499,7 +499,7 @@ def import_file(request, member):
             ),
             "specs": {k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items()},
         },
-        status=422 if errors else 200,
+        status=422 if errors or form.errors else 200,
     )
 
 

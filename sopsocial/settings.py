@@ -282,3 +282,5 @@ CELERY_BEAT_SCHEDULE["alerts-evaluate-all"] = {
 # --- planning ------------------------------------------------------------------------------------
 # Largest number of items one ERP API bulk request may carry (413 above it).
 PLANNING_API_MAX_BATCH = int(env("PLANNING_API_MAX_BATCH", "1000"))
+# Largest planning import upload (CSV/XLSX) in bytes; bigger files are refused with a form error.
+PLANNING_IMPORT_MAX_BYTES = int(env("PLANNING_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

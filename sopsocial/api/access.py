@@ -8,8 +8,10 @@ everywhere else. The view receives `(request, tenant, api_key, **kwargs)`; `api_
 session call, and `request.api_actor` is `(user or None, actor label)` for the audit trail.
 """
 
+import logging
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
@@ -19,6 +21,8 @@ from sopsocial.tenancy.access import GUARD_MARKER, PLANNERS
 from sopsocial.tenancy.models import Membership
 
 from .models import ApiKey, hash_key
+
+logger = logging.getLogger(__name__)
 
 
 def error_response(status, message, field=None, row=None):
@@ -70,6 +74,13 @@ def _run(func, request, tenant, key, *args, **kwargs):
         return func(request, tenant, key, *args, **kwargs)
     except Http404:
         return error_response(404, "Not found.")
+    except PermissionDenied:
+        return error_response(403, "Forbidden.")
+    except Exception:
+        # API clients parse JSON: a bug must not answer with Django's HTML error page. Logged with the
+        # traceback (and so reported like any 500).
+        logger.exception("Unhandled error in API view %s %s", request.method, request.path)
+        return error_response(500, "Internal error; it has been logged.")
 
 
 def access_api_key(member, api_key_id):
