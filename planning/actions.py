@@ -162,6 +162,11 @@ def _cycle(tenant, day):
     return cycle
 
 
+def lock_plan(plan):
+    """Serialise version numbering and publishing of one plan (call inside transaction.atomic())."""
+    return Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+
+
 def do_create_version(
     *,
     tenant,
@@ -176,7 +181,10 @@ def do_create_version(
 ):
     """A new empty version of `plan` (its subject's parent is the plan's subject). Audited."""
     with transaction.atomic():
-        last = PlanVersion.objects.filter(plan=plan).select_for_update().order_by("-number").first()
+        # Lock the plan row: locking the last version cannot stop a concurrent draft from computing the
+        # same number (it does not see our insert, and with no versions there is nothing to lock).
+        lock_plan(plan)
+        last = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
         version = PlanVersion(
             tenant=tenant,
             plan=plan,
@@ -246,6 +254,10 @@ def check_transition(member, version, action):
     sources, target, roles, words = TRANSITIONS[action]
     _require(member, roles, words)
     with transaction.atomic():
+        if action == "publish":
+            # two approved versions published at once would both supersede the old one and then collide
+            # on the one-published-version index: publishing takes the plan lock first
+            lock_plan(version.plan)
         # of=("self",): lock the version row only. Locking the joined subject row too would block every
         # insert that references the subject (feed items, audit links) while this waits for the audit lock.
         version = (
@@ -269,6 +281,15 @@ def check_transition(member, version, action):
             if superseded:
                 superseded.status = VersionStatus.SUPERSEDED
                 superseded.save(update_fields=["status"])
+                record(
+                    tenant=member.tenant,
+                    actor=member.user,
+                    verb="planning.version_supersede",
+                    subject=superseded.subject,
+                    target=superseded.subject.title,
+                    before={"status": VersionStatus.PUBLISHED},
+                    after={"status": VersionStatus.SUPERSEDED, "by_version": version.pk},
+                )
             version.published_at, version.published_by = now, member.user
         elif action == "approve":
             version.approved_at, version.approved_by = now, member.user

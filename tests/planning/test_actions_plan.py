@@ -161,7 +161,12 @@ def test_workflow_draft_submitted_approved_published_supersedes_the_previous(ten
     verbs = list(
         AuditEvent.objects.filter(verb__startswith="planning.version_").values_list("verb", flat=True)
     )
-    assert verbs[-3:] == ["planning.version_submit", "planning.version_approve", "planning.version_publish"]
+    assert verbs[-4:] == [
+        "planning.version_submit",
+        "planning.version_approve",
+        "planning.version_supersede",  # the old version's change of status has its own event
+        "planning.version_publish",
+    ]
     assert EvaluationRequest.objects.filter(reason="version publish").exists()
 
 
@@ -244,3 +249,14 @@ def test_publication_is_a_feed_item_on_the_version_tagged_with_the_few_changed_p
         actions.check_transition(admin_member, version, step)
     item = FeedItem.objects.filter(subject=version.subject, verb="plan publish").get()
     assert product.subject_id in set(item.placements.values_list("subject_id", flat=True))
+
+
+def test_publishing_audits_the_superseded_version(tenant, admin_member):
+    old = pf.make_version(tenant, status=VersionStatus.PUBLISHED)
+    new = pf.make_version(tenant, status=VersionStatus.APPROVED, based_on=old)
+    actions.check_transition(admin_member, new, "publish")
+    old.refresh_from_db()
+    assert old.status == VersionStatus.SUPERSEDED
+    event = AuditEvent.objects.get(verb="planning.version_supersede")
+    assert event.subject_id == old.subject_id and event.actor == admin_member.user
+    assert event.before == {"status": "published"} and event.after["status"] == "superseded"
