@@ -33,7 +33,8 @@ def plans_for(tenant):
 def versions_for(tenant):
     return (
         PlanVersion.objects.filter(tenant=tenant)
-        .select_related("plan", "cycle", "created_by", "subject")
+        # tenant and based_on: each row's link and "based on vN" column
+        .select_related("plan", "cycle", "created_by", "subject", "tenant", "based_on")
         .order_by("plan__plan_type", "-number")
     )
 

@@ -172,8 +172,6 @@ def cell(request, member, version_id):
         raise PermissionDenied
     product, customer, facility, week = _cell_objects(member, version, request.POST)
     form = forms.CellForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
     ctx = {
         "version": version,
         "product": product,
@@ -185,6 +183,19 @@ def cell(request, member, version_id):
         "col": (week - version.start_week).days // 7,
     }
     status = 200
+    if not form.is_valid():
+        # a bad note (too long, NUL) refuses the whole save: the value must not land without its reason
+        current = version.entries.filter(
+            product=product, customer=customer, facility=facility, week=week
+        ).first()
+        ctx.update(
+            qty=float(current.qty) if current else 0.0,
+            revision=current.revision if current else 0,
+            error=" ".join(m for ms in form.errors.values() for m in ms),
+            typed=request.POST.get("value", ""),
+        )
+        return _cell_response(request, member, version, ctx, 422)
+    data = form.cleaned_data
     try:
         entry, change = actions.check_set_cell(
             member,
@@ -222,9 +233,20 @@ def cell(request, member, version_id):
             error=" ".join(m for ms in e.message_dict.values() for m in ms),
             typed=request.POST.get("value", ""),
         )
+    return _cell_response(request, member, version, ctx, status)
+
+
+def _cell_response(request, member, version, ctx, status):
     if request.POST.get("panel"):
         panel = _panel_context(
-            member, version, product, customer, facility, week, saved=ctx.get("saved"), error=ctx.get("error")
+            member,
+            version,
+            ctx["product"],
+            ctx["customer"],
+            ctx["facility"],
+            ctx["week"],
+            saved=ctx.get("saved"),
+            error=ctx.get("error"),
         )
         return render(request, "planning/partials/_cell_panel.html", panel, status=status)
     return render(request, "planning/partials/_cell.html", ctx, status=status)
@@ -581,7 +603,8 @@ def master_list(kind):
 
     @tenant_view
     def view(request, member):
-        qs = model.objects.filter(tenant=member.tenant).select_related(*related)
+        # tenant: each row's link (get_absolute_url) reads the tenant's slug
+        qs = model.objects.filter(tenant=member.tenant).select_related("tenant", *related)
         q = request.GET.get("q", "").strip()[:100]
         if q:
             cond = Q()
