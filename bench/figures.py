@@ -350,7 +350,7 @@ def rule_evaluation(ctx):
                 "4 rules full",
                 label,
                 samples,
-                5000 if cells <= 1_000_001 else None,
+                5000 if cells <= 1_050_000 else None,
                 None,
                 {"findings": found[0], "cells": cells},
             )
