@@ -18,17 +18,7 @@ urlpatterns = [
     path("planning/import/", views.import_file, name="import"),
 ]
 
-PLURAL = {
-    "product": "products",
-    "brand": "brands",
-    "customer": "customers",
-    "facility": "facilities",
-    "promotion": "promotions",
-    "job": "jobs",
-    "event": "events",
-    "order": "orders",
-}
-for kind, plural in PLURAL.items():
+for kind, plural in views.PLURAL.items():
     urlpatterns += [
         path(f"planning/{plural}/", views.master_list(kind), name=plural),
         path(f"planning/{plural}/<int:{kind}_id>/", views.master_detail(kind), name=kind),

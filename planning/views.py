@@ -160,6 +160,17 @@ def _panel_context(member, version, product, customer, facility, week, **extra):
     }
 
 
+def _refused_cell(request, version, product, customer, facility, week, errors):
+    """What a refused cell shows: the value it still holds, its revision, what was typed, and why."""
+    current = version.entries.filter(product=product, customer=customer, facility=facility, week=week).first()
+    return {
+        "qty": float(current.qty) if current else 0.0,
+        "revision": current.revision if current else 0,
+        "error": " ".join(m for ms in errors.values() for m in ms),
+        "typed": request.POST.get("value", ""),
+    }
+
+
 @tenant_view
 @require_http_methods(["GET", "POST"])
 def cell(request, member, version_id):
@@ -185,15 +196,7 @@ def cell(request, member, version_id):
     status = 200
     if not form.is_valid():
         # a bad note (too long, NUL) refuses the whole save: the value must not land without its reason
-        current = version.entries.filter(
-            product=product, customer=customer, facility=facility, week=week
-        ).first()
-        ctx.update(
-            qty=float(current.qty) if current else 0.0,
-            revision=current.revision if current else 0,
-            error=" ".join(m for ms in form.errors.values() for m in ms),
-            typed=request.POST.get("value", ""),
-        )
+        ctx.update(_refused_cell(request, version, product, customer, facility, week, form.errors))
         return _cell_response(request, member, version, ctx, 422)
     data = form.cleaned_data
     try:
@@ -224,15 +227,7 @@ def cell(request, member, version_id):
         ctx.update(qty=float(stale.qty), revision=stale.revision, error=str(stale))
     except ValidationError as e:
         status = 422
-        current = version.entries.filter(
-            product=product, customer=customer, facility=facility, week=week
-        ).first()
-        ctx.update(
-            qty=float(current.qty) if current else 0.0,
-            revision=current.revision if current else 0,
-            error=" ".join(m for ms in e.message_dict.values() for m in ms),
-            typed=request.POST.get("value", ""),
-        )
+        ctx.update(_refused_cell(request, version, product, customer, facility, week, e.message_dict))
     return _cell_response(request, member, version, ctx, status)
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -14,19 +16,16 @@ class NavItem:
     external_ok: bool = False
     admin_only: bool = False
 
+    def allows(self, member):
+        return member.is_admin or not self.admin_only
 
-_items: list[NavItem] = []
 
-
-def register(item):
-    if item not in _items:
-        _items.append(item)
-        _items.sort(key=lambda i: i.order)
+_registry = Registry()
+register = _registry.register
 
 
 def items_for(member):
     return [
         {"label": i.label, "url": reverse(i.url_name, kwargs={"tenant_slug": member.tenant.slug})}
-        for i in _items
-        if (i.external_ok or not member.is_external) and (member.is_admin or not i.admin_only)
+        for i in _registry.visible_to(member)
     ]

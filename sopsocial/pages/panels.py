@@ -1,10 +1,12 @@
-"""Fragments that apps add to every subject page (the feed, alerts), loaded by htmx after the page,
-so the core's subject page does not need to import the apps that provide them. Apps register theirs
+"""Fragments that apps add to every subject page (the feed, alerts, sharing), loaded by htmx after the
+page, so the core's subject page does not need to import the apps that provide them. Apps register theirs
 in AppConfig.ready(); each fragment view takes `subject_id` and applies its own access checks."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from .registry import Registry
 
 
 @dataclass(frozen=True)
@@ -15,23 +17,16 @@ class Panel:
     external_ok: bool = False
     planners_only: bool = False
 
+    def allows(self, member):
+        return not self.planners_only or member.role in ("admin", "planner")
 
-_panels: list[Panel] = []
 
-
-def register(panel):
-    if panel not in _panels:
-        _panels.append(panel)
-        _panels.sort(key=lambda p: p.order)
+_registry = Registry()
+register = _registry.register
 
 
 def panels_for(member, subject):
+    kwargs = {"tenant_slug": member.tenant.slug, "subject_id": subject.pk}
     return [
-        {
-            "label": p.label,
-            "url": reverse(p.url_name, kwargs={"tenant_slug": member.tenant.slug, "subject_id": subject.pk}),
-        }
-        for p in _panels
-        if (p.external_ok or not member.is_external)
-        and (not p.planners_only or member.role in ("admin", "planner"))
+        {"label": p.label, "url": reverse(p.url_name, kwargs=kwargs)} for p in _registry.visible_to(member)
     ]
