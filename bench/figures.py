@@ -237,14 +237,17 @@ def _probe_rules(tenant, weeks):
 
 def _evaluate(rules, request_scope, first_week, kinds=PLAN_RULES):
     """Load and check: alerts.evaluation.runner.findings_for per rule (what evaluate_rule runs before
-    it applies findings). Returns the number of findings."""
+    it applies findings), the rules sharing their frames as in one outbox or nightly pass. Returns the
+    number of findings."""
     from alerts.evaluation import frames
+    from alerts.evaluation.cache import frames_shared
     from alerts.evaluation.runner import findings_for
 
     found = 0
-    for rule in rules:
-        if rule.kind in kinds:
-            found += len(findings_for(rule, frames.scope_slice(rule, request_scope), first_week)[0])
+    with frames_shared():
+        for rule in rules:
+            if rule.kind in kinds:
+                found += len(findings_for(rule, frames.scope_slice(rule, request_scope), first_week)[0])
     return found
 
 

@@ -17,6 +17,7 @@ from sopsocial.tenancy.models import Tenant
 
 from ..lifecycle import wake_snoozed
 from ..models import ExceptionRule
+from .cache import frames_shared
 from .runner import evaluate_rule
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ def process_pending(tenant_id):
                 return processed
             ids = [r.pk for r in batch]
             try:
-                with transaction.atomic():  # the evaluation and the "processed" mark commit together
+                # the evaluation and the "processed" mark commit together; the rules share the frames
+                with transaction.atomic(), frames_shared():
                     scope = merge_scopes([r.scope or {} for r in batch])
                     for rule in ExceptionRule.objects.filter(
                         tenant_id=tenant_id, enabled=True, is_deleted=False
@@ -82,9 +84,10 @@ def evaluate_everything(tenant):
     """The nightly full pass: every enabled rule over everything, and snoozes that ran out."""
     wake_snoozed(tenant)
     totals = {}
-    for rule in ExceptionRule.objects.filter(tenant=tenant, enabled=True, is_deleted=False):
-        for key, value in evaluate_rule(rule).items():
-            totals[key] = totals.get(key, 0) + value
+    with frames_shared():
+        for rule in ExceptionRule.objects.filter(tenant=tenant, enabled=True, is_deleted=False):
+            for key, value in evaluate_rule(rule).items():
+                totals[key] = totals.get(key, 0) + value
     return totals
 
 

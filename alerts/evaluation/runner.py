@@ -20,6 +20,7 @@ from planning.models import OrderStatus, PlanType
 from ..models import ExceptionRule
 from . import frames, rules
 from .apply import Context, apply_findings, describe, parse_key
+from .cache import frozen, shared
 
 log = logging.getLogger(__name__)
 OPEN_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.CONFIRMED)
@@ -32,10 +33,19 @@ def this_week():
 
 
 def _filters(sl, customers=True):
-    filters = {"product_ids": sl.product_ids, "facility_ids": sl.facility_ids}
-    if customers:
-        filters["customer_ids"] = sl.customer_ids
-    return filters
+    # Always the same three keys (None = no restriction), so equal filters share one loaded frame.
+    return {
+        "product_ids": sl.product_ids,
+        "facility_ids": sl.facility_ids,
+        "customer_ids": sl.customer_ids if customers else None,
+    }
+
+
+def _plan_frame(kind, version, filters):
+    """A demand or supply frame, loaded once per evaluation pass (see cache.py)."""
+    load = ps.demand_frame if kind == "demand" else ps.supply_frame
+    key = (kind, version.pk if version else None, *((k, frozen(v)) for k, v in sorted(filters.items())))
+    return shared(key, lambda: load(version, **filters))
 
 
 def _projection(tenant, sl, first_week, horizon_weeks):
@@ -45,10 +55,13 @@ def _projection(tenant, sl, first_week, horizon_weeks):
     supply_version = ps.working_version(tenant, PlanType.SUPPLY)
     filters = _filters(sl, customers=False)
     weeks = list(pd.date_range(first_week, periods=max(horizon_weeks, 1), freq="7D"))
+    as_of = (first_week + pd.Timedelta(days=6)).date()
+    where = {"product_ids": filters["product_ids"], "facility_ids": filters["facility_ids"]}
+    stock_key = ("stock", tenant.pk, as_of, frozen(where["product_ids"]), frozen(where["facility_ids"]))
     projection = pm.projection(
-        ps.demand_frame(demand_version, **filters),
-        ps.supply_frame(supply_version, **filters),
-        ps.stock_frame(tenant, as_of=(first_week + pd.Timedelta(days=6)).date(), **filters),
+        _plan_frame("demand", demand_version, filters),
+        _plan_frame("supply", supply_version, filters),
+        shared(stock_key, lambda: ps.stock_frame(tenant, as_of=as_of, **where)),
         weeks,
     )
     return projection, supply_version
@@ -63,8 +76,8 @@ def findings_for(rule, sl, first_week):
         if version is None or previous is None:
             return rules.demand_change_nothing(), None, None
         found = rules.demand_change(
-            ps.demand_frame(version, **_filters(sl)),
-            ps.demand_frame(previous, **_filters(sl)),
+            _plan_frame("demand", version, _filters(sl)),
+            _plan_frame("demand", previous, _filters(sl)),
             p,
             first_week,
             min_weeks,
@@ -82,7 +95,7 @@ def findings_for(rule, sl, first_week):
     if rule.kind == "capacity_overload":
         version = ps.working_version(tenant, PlanType.SUPPLY)
         found = rules.capacity_overload(
-            ps.supply_frame(version, **_filters(sl, customers=False)),
+            _plan_frame("supply", version, _filters(sl, customers=False)),
             frames.capacity(tenant, sl),
             p,
             first_week,

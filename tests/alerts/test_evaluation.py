@@ -277,3 +277,19 @@ def test_creators_and_account_managers_follow_what_they_create_or_own(admin_memb
         verb_thing="customer",
     )
     assert not Follow.objects.filter(subject=other.subject).exists()
+
+
+def test_rules_of_one_pass_share_the_plan_frames(world, monkeypatch):
+    from alerts.evaluation import outbox
+    from planning import selectors as ps
+
+    make_rule(world.tenant, "Low stock", "stock_below_safety", {"horizon_weeks": 4})
+    make_rule(world.tenant, "Stock-out", "stockout", {"horizon_weeks": 4})
+    make_rule(world.tenant, "Excess", "excess", {"max_days_of_supply": 60, "horizon_weeks": 4})
+    _spike_rule(world)
+    loads = []
+    real = ps.demand_frame
+    monkeypatch.setattr(ps, "demand_frame", lambda version, **kw: loads.append(version.pk) or real(version, **kw))
+    outbox.evaluate_everything(world.tenant)
+    # the working version once (shared by the spike and the three stock rules) and the previous version once
+    assert sorted(loads) == sorted([world.demand_v2.pk, world.demand_v1.pk])
