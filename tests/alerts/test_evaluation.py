@@ -289,7 +289,11 @@ def test_rules_of_one_pass_share_the_plan_frames(world, monkeypatch):
     _spike_rule(world)
     loads = []
     real = ps.demand_frame
-    monkeypatch.setattr(ps, "demand_frame", lambda version, **kw: loads.append(version.pk) or real(version, **kw))
+    def counted(version, **filters):
+        loads.append(version.pk)
+        return real(version, **filters)
+
+    monkeypatch.setattr(ps, "demand_frame", counted)
     outbox.evaluate_everything(world.tenant)
     # the working version once (shared by the spike and the three stock rules) and the previous version once
     assert sorted(loads) == sorted([world.demand_v2.pk, world.demand_v1.pk])
