@@ -289,6 +289,7 @@ def test_rules_of_one_pass_share_the_plan_frames(world, monkeypatch):
     _spike_rule(world)
     loads = []
     real = ps.demand_frame
+
     def counted(version, **filters):
         loads.append(version.pk)
         return real(version, **filters)
