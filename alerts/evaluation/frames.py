@@ -5,7 +5,7 @@ already provide (capacity, order lines, subject and name maps). Plan, stock and 
 Rows come straight off a database cursor into pandas (no model instances).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from django.db import connection
@@ -35,8 +35,6 @@ class Slice:
     customer_ids: set | None = None
     facility_ids: set | None = None
     order_ids: set | None = None
-    version_id: int | None = None
-    extra: dict = field(default_factory=dict)
 
     def admits(self, dims):
         for dim, value in dims.items():
@@ -88,7 +86,6 @@ def scope_slice(rule, request_scope=None):
         customer_ids=_intersect(customers, ids("customer_ids")),
         facility_ids=_intersect(facilities, ids("facility_ids")),
         order_ids=ids("order_ids"),
-        version_id=request_scope.get("version_id"),
     )
 
 

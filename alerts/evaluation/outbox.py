@@ -34,9 +34,6 @@ def merge_scopes(scopes):
         if any(v is None for v in values):
             continue
         merged[dim] = sorted({int(x) for v in values for x in v})
-    versions = {s.get("version_id") for s in scopes}
-    if len(versions) == 1 and None not in versions:
-        merged["version_id"] = versions.pop()
     return merged
 
 
