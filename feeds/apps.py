@@ -13,5 +13,15 @@ class FeedsConfig(AppConfig):
         # Every subject page shows its conversation (feed, composer, follow button).
         panels.register(panels.Panel("Conversation", "feeds:subject_feed", order=10, external_ok=True))
 
+        # Partner users follow what is shared with their organisation.
+        from sopsocial.subjects import signals
+
+        from . import receivers
+
+        signals.subject_shared.connect(receivers.follow_what_is_shared, dispatch_uid="feeds-follow-shared")
+        signals.subject_unshared.connect(
+            receivers.unfollow_what_is_no_longer_shared, dispatch_uid="feeds-unfollow-unshared"
+        )
+
         # Register the Celery tasks in every process (the embedded mode runs them inline by name).
         from . import tasks  # noqa: F401

@@ -300,7 +300,9 @@ class NotificationPreference(models.Model):
         default=False, help_text="E-mail me each notification as it happens"
     )
     email_digest = models.BooleanField(default=True, help_text="E-mail me a daily digest of unread items")
-    auto_follow = models.BooleanField(default=True, help_text="Follow what I post on or create")
+    auto_follow = models.BooleanField(
+        default=True, help_text="Follow what I post on or create (and, for partners, what is shared with us)"
+    )
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

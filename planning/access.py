@@ -1,8 +1,8 @@
 """Fetch-by-id scoped to the member's tenant; missing and other-tenant are the same 404.
 
-Planning pages are internal: external partner users never reach them (the views' guard refuses), so
-these helpers only need the tenant scope. Sales orders shared with a partner are seen through their
-subject page, which checks sharing.
+Planning pages are internal: the views' guard refuses external partner users, so these helpers only need
+the tenant scope. The one exception, an object's detail page, sends a partner to the generic subject page
+of the object when it is shared with them (`shared_views.redirect_partner`, which checks the sharing).
 """
 
 from django.http import Http404

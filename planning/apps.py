@@ -6,7 +6,11 @@ class PlanningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from sopsocial.pages import panels
         from sopsocial.pages.nav import NavItem, register
 
         register(NavItem("Plans", "planning:versions", order=30))
         register(NavItem("Stock", "planning:projection", order=35))
+        panels.register(
+            panels.Panel("Details", "planning:shared_details", order=5, external_ok=True, external_only=True)
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import shared_views, views
 
 app_name = "planning"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("planning/projection/", views.projection, name="projection"),
     path("planning/accuracy/", views.accuracy, name="accuracy"),
     path("planning/import/", views.import_file, name="import"),
+    path("s/<int:subject_id>/details/", shared_views.shared_details, name="shared_details"),
 ]
 
 for kind, plural in views.PLURAL.items():

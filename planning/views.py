@@ -1,5 +1,6 @@
 """Planning screens: thin views over selectors and actions. Every view is under the tenant guard;
-planning is internal (partner users get 404), edits need a planner or admin."""
+planning is internal (partner users get 404; an object's page sends them to its shared page), edits need a
+planner or admin."""
 
 import datetime as dt
 import math
@@ -35,6 +36,7 @@ from .models import (
     Promotion,
     SalesOrder,
 )
+from .shared_views import redirect_partner
 from .templatetags.planning_tags import plan_cell
 from .trails import trail_for_order
 
@@ -656,9 +658,11 @@ def master_edit(kind):
 def master_detail(kind):
     model, _form, access_fn, label, columns, *_ = MASTER[kind]
 
-    @tenant_view
+    @tenant_view(allow_external=True)
     def view(request, member, **kwargs):
         obj = access_fn(member, kwargs[f"{kind}_id"])
+        if member.is_external:
+            return redirect_partner(member, obj)
         ctx = {
             "obj": obj,
             "kind": kind,

@@ -16,8 +16,12 @@ class Panel:
     order: int = 50
     external_ok: bool = False
     planners_only: bool = False
+    # For partner users only: staff reach the app's own richer page, partners only the generic one.
+    external_only: bool = False
 
     def allows(self, member):
+        if self.external_only and not member.is_external:
+            return False
         return not self.planners_only or member.role in ("admin", "planner")
 
 

@@ -129,7 +129,13 @@ def test_planners_share_a_subject_with_a_partner_and_stop_sharing(client, planne
     assert client.get(subject.get_absolute_url()).status_code == 200
     client.force_login(planner_member.user)
     client.post(url, {"partner": partner.pk, "action": "unshare"})
-    assert [e.verb for e in subject.audit_events.order_by("seq")] == ["subject.share", "subject.unshare"]
+    # the partner's people follow what is shared with them, and stop with the share
+    assert [e.verb for e in subject.audit_events.order_by("seq")] == [
+        "subject.share",
+        "feeds.follow",
+        "subject.unshare",
+        "feeds.unfollow",
+    ]
     client.force_login(olu.user)
     assert client.get(subject.get_absolute_url()).status_code == 404
 

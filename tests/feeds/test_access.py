@@ -129,3 +129,29 @@ def test_withdrawn_share_hides_items_already_in_the_partner_inbox(world, client_
         do_unshare_subject(admin, world["order"], olu.partner)
     home = _get(client_for(olu), "home", olu).content.decode()
     assert "zebrashipment" not in home
+
+
+def test_sharing_makes_the_partners_people_follow_and_unsharing_unfollows(tenant, run_on_commit):
+    from django.db import transaction
+
+    from feeds.models import Follow, NotificationPreference
+    from sopsocial.subjects.actions import do_share_subject, do_unshare_subject
+
+    admin, olu = f.member(tenant, "admin"), f.partner_member(tenant)
+    quiet = MembershipFactory(tenant=tenant, role="viewer", partner=olu.partner)
+    NotificationPreference.objects.update_or_create(
+        tenant=tenant, user=quiet.user, defaults={"auto_follow": False}
+    )
+    order = f.subject(tenant, "SO-3600 Contoso", "sales_order")
+    with transaction.atomic():
+        do_share_subject(admin, order, olu.partner)
+    partner_users = [olu.user_id, quiet.user_id]
+    following = Follow.objects.filter(subject=order, user_id__in=partner_users)
+    assert set(following.values_list("user_id", flat=True)) == {olu.user_id}  # quiet turned auto-follow off
+    shipped, _ = run_on_commit(
+        actions.check_create_post, admin, subject=order, body="Shipped zq-auto", visibility="partners"
+    )
+    assert InboxEntry.objects.filter(user=olu.user, item=shipped).exists()
+    with transaction.atomic():
+        do_unshare_subject(admin, order, olu.partner)
+    assert not following.exists()

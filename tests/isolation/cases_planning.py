@@ -19,6 +19,7 @@ ROUTES = [
     RouteCase("planning:projection"),
     RouteCase("planning:accuracy"),
     RouteCase("planning:import", methods=("GET", "POST"), data={"kind": "products"}),
+    RouteCase("planning:shared_details", external_ok=True),
     RouteCase("api_keys:list", methods=("GET", "POST"), data={"name": "sneaky"}),
     RouteCase("api_keys:revoke", methods=("POST",)),
     RouteCase("planning_api:products"),
@@ -37,7 +38,7 @@ for plural, kind in [
 ]:
     ROUTES += [
         RouteCase(f"planning:{plural}"),
-        RouteCase(f"planning:{kind}"),
+        RouteCase(f"planning:{kind}", external_ok=True),  # partners are sent to the shared object's page
         RouteCase(
             f"planning:{kind}_edit", methods=("GET", "POST"), data={"name": "x", "code": "x", "sku": "x"}
         ),

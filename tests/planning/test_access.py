@@ -44,3 +44,57 @@ def test_partner_user_gets_404_on_planning_pages(tenant, client_for):
     partner_user = MembershipFactory(tenant=tenant, role="admin", partner=PartnerFactory(tenant=tenant))
     response = client_for(partner_user).get(reverse("planning:versions", kwargs={"tenant_slug": tenant.slug}))
     assert response.status_code == 404
+
+
+def test_a_partner_sees_a_shared_order_on_its_subject_page_and_nothing_around_it(
+    tenant, client_for, admin_member
+):
+    """A 3PL opening a link to a shared order lands on the generic page, whose Details panel shows what
+    it needs to ship (lines, ship-from, dates) as text; the unshared customer and depot stay 404."""
+    from sopsocial.subjects.actions import do_share_subject
+
+    partner = PartnerFactory(tenant=tenant, name="FastFreight")
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=partner)
+    order = pf.make_order(tenant, number="SO-4242", qty=3600)
+    other = pf.make_order(tenant, number="SO-9999")
+    do_share_subject(admin_member, order.subject, partner)
+    client, slug = client_for(olu), tenant.slug
+
+    response = client.get(order.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "subjects:subject", kwargs={"tenant_slug": slug, "subject_id": order.subject_id}
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    details_url = reverse(
+        "planning:shared_details", kwargs={"tenant_slug": slug, "subject_id": order.subject_id}
+    )
+    assert details_url in page.content.decode()
+    details = client.get(details_url).content.decode()
+    assert "SO-4242" in details and "3,600" in details and order.facility.name in details
+    assert order.lines.get().product.name in details
+    assert order.customer.get_absolute_url() not in details  # named, not linked
+
+    for url in (
+        other.get_absolute_url(),
+        order.customer.get_absolute_url(),
+        order.facility.get_absolute_url(),
+    ):
+        assert client.get(url).status_code == 404, url
+    unshared = reverse(
+        "planning:shared_details", kwargs={"tenant_slug": slug, "subject_id": other.subject_id}
+    )
+    assert client.get(unshared).status_code == 404
+
+
+def test_staff_keep_the_planning_page_and_get_no_partner_details_panel(tenant, planner_member, client_for):
+    order = pf.make_order(tenant)
+    client = client_for(planner_member)
+    response = client.get(order.get_absolute_url())
+    assert response.status_code == 200
+    generic = client.get(
+        reverse("subjects:subject", kwargs={"tenant_slug": tenant.slug, "subject_id": order.subject_id})
+    )
+    assert "shared_details" not in generic.content.decode()
+    assert "/details/" not in generic.content.decode()
