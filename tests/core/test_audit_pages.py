@@ -154,3 +154,16 @@ def test_sharing_refuses_an_unknown_partner_and_viewers(client, planner_member, 
     viewer = MembershipFactory(tenant=planner_member.tenant, role="viewer")
     client.force_login(viewer.user)
     assert client.post(url, {"partner": foreign.pk}).status_code == 403
+
+
+def test_a_trail_reads_in_words_and_keeps_the_verb_on_hover(client, planner_member):
+    subject = create_subject(tenant=planner_member.tenant, kind="topic", title="Cycle")
+    with transaction.atomic():
+        record(
+            tenant=subject.tenant, actor=planner_member.user, verb="planning.version_approve", subject=subject
+        )
+        record(tenant=subject.tenant, actor=planner_member.user, verb="custom.thing", subject=subject)
+    client.force_login(planner_member.user)
+    html = client.get(subject.get_absolute_url()).content.decode()
+    assert 'title="planning.version_approve" data-verb="planning.version_approve">approved</span>' in html
+    assert ">custom.thing</span>" in html  # unknown verbs are shown as they are

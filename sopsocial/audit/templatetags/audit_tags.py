@@ -21,3 +21,10 @@ def field_changes(event):
         return [("", _show(event.before), _show(event.after))]
     keys = list(dict.fromkeys([*before, *after]))
     return [(key.replace("_", " "), _show(before.get(key)), _show(after.get(key))) for key in keys]
+
+
+@register.filter
+def verb_label(verb):
+    from ..verbs import label
+
+    return label(verb)
