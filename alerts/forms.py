@@ -101,4 +101,4 @@ class ResolveForm(forms.Form):
 
 
 class SnoozeForm(forms.Form):
-    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Snooze until")
+    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Snooze until")

@@ -3,6 +3,7 @@ With htmx the partial is returned; validation errors answer 422 with the form re
 
 import re
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -334,12 +335,15 @@ def forward(request, member, post_id):
         form = ForwardForm(request.POST, people=people)
         form.is_valid()
         try:
-            actions.check_forward_post(
+            forward_item = actions.check_forward_post(
                 member,
                 item,
                 recipients=[r for r in request.POST.getlist("recipients")],
                 note=request.POST.get("note", ""),
             )
+            sent_to = forward_item.mentions.select_related("user").order_by("user__first_name")
+            names = ", ".join(m.user.get_full_name() or m.user.username for m in sent_to)
+            messages.success(request, f"Forwarded to {names}. Only they see your note.")
             return redirect(item.get_absolute_url())
         except ValidationError as error:
             errors = _errors(error)

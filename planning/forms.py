@@ -15,7 +15,8 @@ from .models import (
     SalesOrder,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An HTML date input only takes ISO dates; the default (localised) format would leave it blank on edit.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TenantModelForm(forms.ModelForm):

@@ -42,7 +42,8 @@ SHARED_FIELDS = {
 }
 
 
-def _display(obj, field):
+def display_value(obj, field):
+    """A field as people read it: a choice's label ("Shipped"), not its stored value ("shipped")."""
     getter = getattr(obj, f"get_{field}_display", None)
     return getter() if callable(getter) else getattr(obj, field)
 
@@ -59,7 +60,7 @@ def shared_details(request, member, subject_id):
     if obj is None:
         raise Http404
     context = {
-        "fields": [(label, _display(obj, name)) for name, label in fields],
+        "fields": [(label, display_value(obj, name)) for name, label in fields],
         "lines": obj.lines.select_related("product") if isinstance(obj, SalesOrder) else [],
     }
     return render(request, "planning/partials/_shared_details.html", context)

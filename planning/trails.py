@@ -53,6 +53,8 @@ def trail_for_order(order, limit=500):
         ids = subjects[event.pk]
         names_customer = any(kinds.get(s) == SubjectKind.CUSTOMER for s in ids)
         about_business = facility in ids and ids & products and (customer in ids or not names_customer)
+        if event.verb == "feeds.alert_item":
+            continue  # the alert's own event (raised, escalated) already tells it
         if own in ids or about_business:
             kept.append(event)
             versions |= {s for s in ids if kinds.get(s) == SubjectKind.PLAN_VERSION}

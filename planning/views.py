@@ -36,7 +36,7 @@ from .models import (
     Promotion,
     SalesOrder,
 )
-from .shared_views import redirect_partner
+from .shared_views import display_value, redirect_partner
 from .templatetags.planning_tags import plan_cell
 from .trails import trail_for_order
 
@@ -669,7 +669,7 @@ def master_detail(kind):
             "label": label,
             "subject": obj.subject,
             "list_url": reverse(f"planning:{PLURAL[kind]}", kwargs={"tenant_slug": member.tenant.slug}),
-            "fields": [(c.replace("_", " "), getattr(obj, c)) for c in columns],
+            "fields": [(c.replace("_", " "), display_value(obj, c)) for c in columns],
             "trail": trail_for_subject(obj.subject),
             "panels": panels_for(member, obj.subject),
             "can_edit": member.role in actions.EDIT_ROLES,

@@ -101,3 +101,11 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    # Lets live_stack print the processes' logs when the test body failed.
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

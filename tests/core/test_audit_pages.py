@@ -167,3 +167,20 @@ def test_a_trail_reads_in_words_and_keeps_the_verb_on_hover(client, planner_memb
     html = client.get(subject.get_absolute_url()).content.decode()
     assert 'title="planning.version_approve" data-verb="planning.version_approve">approved</span>' in html
     assert ">custom.thing</span>" in html  # unknown verbs are shown as they are
+
+
+def test_the_log_shows_nested_records_that_the_trail_leaves_out(client, admin_member):
+    subject = create_subject(tenant=admin_member.tenant, kind="topic", title="Cycle")
+    with transaction.atomic():
+        record(
+            tenant=subject.tenant,
+            actor=admin_member.user,
+            verb="feeds.system_item",
+            subject=subject,
+            after={"text": "Order arrived", "data": {"order_id": 17}},
+        )
+    client.force_login(admin_member.user)
+    log = client.get(reverse("audit:log", kwargs={"tenant_slug": subject.tenant.slug}))
+    assert log.status_code == 200 and "order_id" in log.content.decode()
+    trail = client.get(subject.get_absolute_url()).content.decode()
+    assert "Order arrived" in trail and "order_id" not in trail

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.live_stack import live_stack  # noqa: F401 - the fixture (test_story.py)
 from tests.services import need_chromium
 
 from .browser import CHROMIUM, CHROMIUM_ARGS
@@ -31,3 +32,4 @@ def new_page():
     if "browser" in state:
         state["browser"].close()
         state["playwright"].stop()
+

@@ -144,3 +144,31 @@ def test_a_nul_character_in_a_post_or_comment_is_refused_with_a_message(tenant, 
     post = actions.check_create_post(sam, subject=contoso, body="fine")
     response = client.post(f"/t/{tenant.slug}/posts/{post.pk}/comment/", {"body": "x\x00"})
     assert 400 <= response.status_code < 500
+
+
+def test_pushed_cards_carry_the_actions_their_reader_has(tenant, monkeypatch):
+    """A pushed card is as actionable as the same card on a reloaded page: staff can forward it, its
+    author can edit it, a partner user can do neither."""
+    fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
+    alex = MembershipFactory(tenant=tenant, role="planner")
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=fastfreight)
+    with transaction.atomic():
+        order = create_subject(tenant=tenant, kind="sales_order", title="Order SO-1002")
+        do_share_subject(alex, order, fastfreight)
+    for member in (alex, sam, olu):
+        actions.do_follow(member, order)
+    post = actions.check_create_post(alex, subject=order, body="Shipped", visibility="partners")
+    actions.do_fan_out_item(post.pk)
+    sent = {}
+
+    async def capture(layer, messages):
+        sent.update(messages)
+        return len(messages)
+
+    monkeypatch.setattr(live, "_send_all", capture)
+    live.push_item(post.pk, [alex.user_id, sam.user_id, olu.user_id])
+    card = {m: sent[live.group_name(tenant.pk, m.user_id)] for m in (alex, sam, olu)}
+    assert ">Forward</a>" in card[sam] and ">Edit</a>" not in card[sam]
+    assert ">Forward</a>" in card[alex] and ">Edit</a>" in card[alex]
+    assert ">Forward</a>" not in card[olu] and ">Edit</a>" not in card[olu]

@@ -115,6 +115,8 @@ def test_post_page_comment_react_forward_edit_delete_are_audited(
         )
     assert response.status_code == 302
     assert InboxEntry.objects.filter(user=priya.user, mention=True).exists()
+    confirmation = client.get(response["Location"]).content.decode()
+    assert f"Forwarded to {priya.user.get_full_name() or priya.user.username}." in confirmation
     assert (
         client.post(url("forward", sam, post_id=post.pk), {"recipients": [], "note": "x"}).status_code == 422
     )

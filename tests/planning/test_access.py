@@ -98,3 +98,18 @@ def test_staff_keep_the_planning_page_and_get_no_partner_details_panel(tenant, p
     )
     assert "shared_details" not in generic.content.decode()
     assert "/details/" not in generic.content.decode()
+
+
+def test_the_order_edit_form_keeps_its_ship_date_and_shows_the_status_label(tenant, planner_member, client_for):
+    """An HTML date input only shows ISO dates: a localised value left it blank, so the browser refused
+    to save an order whose ship date was set (found by the story test)."""
+    import datetime
+
+    order = pf.make_order(tenant, number="SO-77")
+    order.ship_date = datetime.date(2026, 12, 14)
+    order.save()
+    client = client_for(planner_member)
+    form = client.get(f"{order.get_absolute_url()}edit/").content.decode()
+    assert 'type="date"' in form and 'value="2026-12-14"' in form
+    client.post(f"{order.get_absolute_url()}edit/", {"status": "shipped", "ship_date": "2026-12-14"})
+    assert "<dd>Shipped</dd>" in client.get(order.get_absolute_url()).content.decode()

@@ -14,12 +14,15 @@ def _show(value):
 
 
 @register.filter
-def field_changes(event):
-    """[(field, old, new)] for an event's before/after, so a page reads "role: viewer → planner"."""
+def field_changes(event, brief=False):
+    """[(field, old, new)] for an event's before/after, so a page reads "role: viewer → planner".
+    `brief` (trails) leaves out nested records such as a feed item's data: the audit log shows them."""
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [("", _show(event.before), _show(event.after))]
     keys = list(dict.fromkeys([*before, *after]))
+    if brief:
+        keys = [k for k in keys if not isinstance(before.get(k, after.get(k)), dict)]
     return [(key.replace("_", " "), _show(before.get(key)), _show(after.get(key))) for key in keys]
 
 
