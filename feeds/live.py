@@ -58,10 +58,13 @@ def push_item(item_id, user_ids):
         if audience != hydrated_for:
             hydrate([item], member)
             hydrated_for = audience
-        card_key = (audience, entry.reason_subject_id, entry.mention, entry.unread)
+        # The card's actions depend on the viewer only through staff/partner (Forward) and authorship (Edit).
+        is_author = user_id == item.author_id
+        card_key = (audience, entry.reason_subject_id, entry.mention, entry.unread, is_author)
         if card_key not in cards:
             cards[card_key] = render_to_string(
-                "feeds/partials/_push.html", {"entry": entry, "item": item, "tenant": item.tenant}
+                "feeds/partials/_push.html",
+                {"entry": entry, "item": item, "tenant": item.tenant, "member": member},
             )
         badge_key = (unread.get(user_id, 0), bells.get(user_id, 0))
         if badge_key not in badges:
