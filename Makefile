@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat asgi migrate demo install bench clean-venv
+.PHONY: run test lint format worker beat asgi migrate demo install bench screenshots clean-venv
 
 $(BIN)/activate:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: sopsocial needs Python 3.11"; exit 1; }
@@ -55,6 +55,13 @@ beat: install
 ## Benchmarks (need PostgreSQL and Redis): `make bench BENCH_ARGS="--size full --only feed,fanout"`.
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)
+
+## Replay STORY.md in the browser (needs PostgreSQL, Redis, chromium; .ci/run sets them up) and refresh
+## the README tour's pictures in docs/screenshots/ from artifacts/story/docs/.
+screenshots: install
+	$(PY) -m pytest tests/e2e/test_story.py -p no:cacheprovider
+	mkdir -p docs/screenshots
+	cp artifacts/story/docs/*.png docs/screenshots/
 
 clean-venv:
 	rm -rf $(VENV)

@@ -99,6 +99,14 @@ class Story:
         )
         return None if at is None else at - since_ms
 
+    def doc_shot(self, name, file, show=None):
+        """A screen-sized picture for the README's tour (`make screenshots` copies them to docs/)."""
+        page = self.pages[name]
+        if show is not None:
+            show.scroll_into_view_if_needed()
+        (SHOTS / "docs").mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "docs" / f"{file}.png"))
+
     def still_live(self, name):
         assert self.pages[name].evaluate("() => window.__noReload") == "still here", f"{name}'s page reloaded"
 
@@ -263,6 +271,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             expect(panel.get_by_role("status")).to_have_text("Saved.")
             expect(panel.locator(".cell-history")).to_contain_text("1,200 → 4,800")
             expect(panel.locator(".cell-notes")).to_contain_text("genuine one-off")
+            story.doc_shot("alex", "1-grid-cell-with-note", show=cell)
             _transition(page, "Submit for approval")
             expect(page.locator("h1 .badge")).to_have_text("Submitted")
 
@@ -299,6 +308,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
                 expect(alert).to_be_visible(timeout=LIVE)
                 expect(_card(page, "genuine one-off")).to_be_visible(timeout=LIVE)
                 story.still_live(name)
+            story.doc_shot("sam", "2-phone-feed-with-live-alert")
             story.timings["cell saved -> spike alert on Sam's phone (ms)"] = story.arrived_after(
                 "sam", "4,800 vs 1,200", saved_at
             )
@@ -344,6 +354,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             row = table.locator("tr", has_text=cast["w3"].strftime("%-d %b %Y"))
             expect(row).to_contain_text("2,400")
             expect(row).to_contain_text("below safety")
+            story.doc_shot("priya", "3-projected-stock-below-safety", show=row)
             page = story.open("priya", url["demand"])
             _transition(page, "Approve")
             expect(page.locator("h1 .badge")).to_have_text("Approved")
@@ -377,6 +388,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             story.timings["supply cell saved -> 'Resolved' on Dana's screen (ms)"] = story.arrived_after(
                 "dana", "Resolved:", saved_at
             )
+            story.doc_shot("dana", "4-depot-feed-alert-resolved")
 
         # 8. Dana checks the stock, posts on the Leeds depot tagging Contoso, and follows Contoso.
         with story.step(
@@ -448,6 +460,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             expect(details).to_contain_text("3,600")
             expect(details).to_contain_text("Leeds")
             expect(olu.locator(".feed-item")).to_have_count(1)  # the internal arrival post is not his
+            story.doc_shot("olu", "5-partner-sees-the-shared-order")
             for path in (
                 url["contoso"],
                 url["leeds"],
@@ -504,6 +517,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             for who in ("Alex", "Sam", "Priya", "Dana"):
                 assert who in text, f"{who} is missing from the trail"
             assert verbs.count("alert.raise") >= 2
+            story.doc_shot("alex", "6-order-trail", show=trail.locator("h2"))
 
         with story.step("11b", "the tenant's audit log verifies as untampered", "morgan"):
             page = story.open("morgan", f"{slug}/audit/")
