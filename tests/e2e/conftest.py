@@ -32,4 +32,3 @@ def new_page():
     if "browser" in state:
         state["browser"].close()
         state["playwright"].stop()
-
