@@ -47,8 +47,15 @@ def overflowing_elements(page, limit=8):
     )
 
 
-def unreachable_by_keyboard(page, limit=200):
-    """Visible interactive elements that Tab never reaches, in document order."""
+FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary"
+
+
+def unreachable_by_keyboard(page, limit=None):
+    """Visible interactive elements that Tab never reaches, in document order. By default it presses Tab
+    twice per interactive element on the page and a few more, so a long page is walked to its end."""
+    if limit is None:
+        # twice round: the walk may start anywhere in the page, and wraps at its end
+        limit = 2 * page.evaluate("(s) => document.querySelectorAll(s).length", FOCUSABLE) + 30
     page.evaluate(
         """() => {
         window.__seen = new Set();
@@ -60,12 +67,12 @@ def unreachable_by_keyboard(page, limit=200):
     for _ in range(limit):
         page.keyboard.press("Tab")
     return page.evaluate(
-        """() => {
-        const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+        """(selector) => {
         const items = [...document.querySelectorAll(selector)]
           .filter(el => !el.disabled && el.offsetParent !== null)
           .filter(el => getComputedStyle(el).visibility !== 'hidden')
           .filter(el => !el.closest('details:not([open])') || el.tagName === 'SUMMARY');
         return items.filter(el => !window.__seen.has(el)).map(el => el.outerHTML.slice(0, 120));
-    }"""
+    }""",
+        FOCUSABLE,
     )
