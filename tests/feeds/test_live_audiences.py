@@ -14,7 +14,20 @@ from ..factories import MembershipFactory, PartnerFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_partner_cards_never_carry_unshared_tags(tenant, monkeypatch):
+@pytest.fixture
+def captured_pushes(monkeypatch):
+    """{group name: html} of what push_item would send over the channel layer."""
+    sent = {}
+
+    async def capture(layer, messages):
+        sent.update(messages)
+        return len(messages)
+
+    monkeypatch.setattr(live, "_send_all", capture)
+    return sent
+
+
+def test_partner_cards_never_carry_unshared_tags(tenant, captured_pushes):
     fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
     staff_author = MembershipFactory(tenant=tenant, role="planner")
     # memberships list by first name: partner, staff, partner; the staff card is rendered in between
@@ -36,13 +49,7 @@ def test_partner_cards_never_carry_unshared_tags(tenant, monkeypatch):
 
     # Ada has read it already (on another device): her card differs from Olu's and is rendered separately
     InboxEntry.objects.filter(item=post, user=ada.user).update(unread=False)
-    sent = {}
-
-    async def capture(layer, messages):
-        sent.update(messages)
-        return len(messages)
-
-    monkeypatch.setattr(live, "_send_all", capture)
+    sent = captured_pushes
     live.push_item(post.pk, [olu.user_id, sam.user_id, ada.user_id])
     assert "Secret Recipe 1kg" in sent[live.group_name(tenant.pk, sam.user_id)]
     for partner_user in (olu, ada):
@@ -146,7 +153,7 @@ def test_a_nul_character_in_a_post_or_comment_is_refused_with_a_message(tenant, 
     assert 400 <= response.status_code < 500
 
 
-def test_pushed_cards_carry_the_actions_their_reader_has(tenant, monkeypatch):
+def test_pushed_cards_carry_the_actions_their_reader_has(tenant, captured_pushes):
     """A pushed card is as actionable as the same card on a reloaded page: staff can forward it, its
     author can edit it, a partner user can do neither."""
     fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
@@ -160,13 +167,7 @@ def test_pushed_cards_carry_the_actions_their_reader_has(tenant, monkeypatch):
         actions.do_follow(member, order)
     post = actions.check_create_post(alex, subject=order, body="Shipped", visibility="partners")
     actions.do_fan_out_item(post.pk)
-    sent = {}
-
-    async def capture(layer, messages):
-        sent.update(messages)
-        return len(messages)
-
-    monkeypatch.setattr(live, "_send_all", capture)
+    sent = captured_pushes
     live.push_item(post.pk, [alex.user_id, sam.user_id, olu.user_id])
     card = {m: sent[live.group_name(tenant.pk, m.user_id)] for m in (alex, sam, olu)}
     assert ">Forward</a>" in card[sam] and ">Edit</a>" not in card[sam]
