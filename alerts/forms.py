@@ -101,4 +101,6 @@ class ResolveForm(forms.Form):
 
 
 class SnoozeForm(forms.Form):
-    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Snooze until")
+    until = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Snooze until"
+    )

@@ -100,7 +100,9 @@ def test_staff_keep_the_planning_page_and_get_no_partner_details_panel(tenant, p
     assert "/details/" not in generic.content.decode()
 
 
-def test_the_order_edit_form_keeps_its_ship_date_and_shows_the_status_label(tenant, planner_member, client_for):
+def test_the_order_edit_form_keeps_its_ship_date_and_shows_the_status_label(
+    tenant, planner_member, client_for
+):
     """An HTML date input only shows ISO dates: a localised value left it blank, so the browser refused
     to save an order whose ship date was set (found by the story test)."""
     import datetime
