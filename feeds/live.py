@@ -13,8 +13,9 @@ from django.template.loader import render_to_string
 
 from sopsocial.tenancy.models import Membership
 
+from .live_send import send_to_groups
 from .models import FeedItem, InboxEntry, Notification
-from .selectors import ITEM_RELATED, hydrate, unread_counts_for
+from .selectors import PAGE_RELATED, hydrate, unread_counts_for
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +25,13 @@ def group_name(tenant_id, user_id):
 
 
 def push_item(item_id, user_ids):
-    item = FeedItem.objects.select_related("tenant", *ITEM_RELATED).filter(pk=item_id).first()
+    item = FeedItem.objects.select_related("tenant", *PAGE_RELATED).filter(pk=item_id).first()
     if item is None or not user_ids:
         return 0
+    # Only the audience (partner or staff) is read off these rows: no related rows joined.
     members = {
         m.user_id: m
-        for m in Membership.objects.filter(
-            tenant_id=item.tenant_id, user_id__in=user_ids, is_active=True
-        ).select_related("tenant", "user", "partner")
+        for m in Membership.objects.filter(tenant_id=item.tenant_id, user_id__in=user_ids, is_active=True)
     }
     entries = {
         e.user_id: e
@@ -78,14 +78,15 @@ def push_item(item_id, user_ids):
 
 
 async def _send_all(layer, messages):
-    sent = 0
-    for group, html in messages:
-        try:
-            await layer.group_send(group, {"type": "feed.push", "html": html})
-            sent += 1
-        except Exception:  # noqa: BLE001 - a push is best effort; the inbox row is already committed
-            log.exception("live push to %s failed", group)
-    return sent
+    """Best effort: the inbox rows are committed, and a page that reconnects catches up from them."""
+    try:
+        dropped = await send_to_groups(layer, [(g, {"type": "feed.push", "html": h}) for g, h in messages])
+    except Exception:  # noqa: BLE001 - a push is best effort; the inbox row is already committed
+        log.exception("live push to %d groups failed", len(messages))
+        return 0
+    if dropped:
+        log.warning("live push: %d of %d messages dropped, their channels were full", dropped, len(messages))
+    return len(messages) - dropped
 
 
 def _bell_counts(tenant_id, user_ids):
