@@ -43,8 +43,9 @@ ACCURACY_COLUMNS = [
 
 
 def frame(rows, columns):
-    """A frame from `values_list` rows with weeks as Timestamps and quantities as floats."""
-    df = pd.DataFrame(list(rows), columns=columns)
+    """A frame from `values_list` rows (or a frame already read, see planning.frames) with weeks as
+    Timestamps and quantities as floats."""
+    df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=columns)
     if "week" in df:
         df["week"] = pd.to_datetime(df["week"])
     for col in ("qty", "on_hand", "safety_stock", "capacity"):

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from . import math as pm
 from . import weeks as wk
+from .frames import read_frame
 from .models import (
     Actual,
     Brand,
@@ -95,16 +96,14 @@ def _entry_filter(version, product_ids=None, customer_ids=None, facility_ids=Non
 def demand_frame(version, **filters):
     if version is None:
         return pm.frame([], pm.DEMAND_COLUMNS)
-    rows = _entry_filter(version, **filters).values_list(*pm.DEMAND_COLUMNS)
-    return pm.frame(rows, pm.DEMAND_COLUMNS)
+    return read_frame(_entry_filter(version, **filters), pm.DEMAND_COLUMNS)
 
 
 def supply_frame(version, **filters):
     if version is None:
         return pm.frame([], pm.SUPPLY_COLUMNS)
     filters.pop("customer_ids", None)
-    rows = _entry_filter(version, **filters).values_list(*pm.SUPPLY_COLUMNS)
-    return pm.frame(rows, pm.SUPPLY_COLUMNS)
+    return read_frame(_entry_filter(version, **filters), pm.SUPPLY_COLUMNS)
 
 
 def stock_frame(tenant, as_of=None, product_ids=None, facility_ids=None):
@@ -116,10 +115,7 @@ def stock_frame(tenant, as_of=None, product_ids=None, facility_ids=None):
         qs = qs.filter(product_id__in=product_ids)
     if facility_ids is not None:
         qs = qs.filter(facility_id__in=facility_ids)
-    df = pm.frame(
-        qs.values_list("product_id", "facility_id", "as_of", "on_hand", "safety_stock"),
-        ["product_id", "facility_id", "as_of", "on_hand", "safety_stock"],
-    )
+    df = read_frame(qs, ["product_id", "facility_id", "as_of", "on_hand", "safety_stock"])
     df = df.sort_values("as_of").drop_duplicates(["product_id", "facility_id"], keep="last")
     return df[pm.STOCK_COLUMNS].reset_index(drop=True)
 
@@ -144,7 +140,7 @@ def actuals_frame(tenant, product_ids=None, customer_ids=None, since=None):
         qs = qs.filter(customer_id__in=customer_ids)
     if since is not None:
         qs = qs.filter(week__gte=since)
-    return pm.frame(qs.values_list(*pm.DEMAND_COLUMNS), pm.DEMAND_COLUMNS)
+    return read_frame(qs, pm.DEMAND_COLUMNS)
 
 
 def frozen_forecast_frame(tenant, product_ids=None, before=None):
@@ -159,7 +155,7 @@ def frozen_forecast_frame(tenant, product_ids=None, before=None):
         qs = qs.filter(week__lt=before)
     if product_ids is not None:
         qs = qs.filter(product_id__in=product_ids)
-    df = pm.frame(qs.values_list("version__number", *pm.DEMAND_COLUMNS), ["number", *pm.DEMAND_COLUMNS])
+    df = read_frame(qs, ["version__number", *pm.DEMAND_COLUMNS]).rename(columns={"version__number": "number"})
     keys = ["product_id", "customer_id", "facility_id", "week"]
     df = df.sort_values("number").drop_duplicates(keys, keep="last")
     return df[pm.DEMAND_COLUMNS].reset_index(drop=True)

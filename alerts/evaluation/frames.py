@@ -2,24 +2,20 @@
 already provide (capacity, order lines, subject and name maps). Plan, stock and actuals frames come from
 `planning.selectors`, the maths from `planning.math`.
 
-Rows come straight off a database cursor into pandas (no model instances).
+Rows come straight from the database into pandas (no model instances).
 """
 
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import connection
 
+from planning.frames import read_frame
 from planning.models import Capacity, Customer, Facility, Product, SalesOrder, SalesOrderLine
 
 
 def frame(queryset, columns, floats=(), dates=()):
-    """A DataFrame of `queryset.values_list(*columns)` read through a raw cursor."""
-    sql, params = queryset.values_list(*columns).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    df = pd.DataFrame.from_records(rows, columns=list(columns))
+    """A DataFrame of `queryset.values_list(*columns)` (COPY on PostgreSQL, see planning.frames)."""
+    df = read_frame(queryset, list(columns))
     for col in floats:
         df[col] = df[col].astype(float)
     for col in dates:

@@ -58,13 +58,20 @@ def _projection(tenant, sl, first_week, horizon_weeks):
     as_of = (first_week + pd.Timedelta(days=6)).date()
     where = {"product_ids": filters["product_ids"], "facility_ids": filters["facility_ids"]}
     stock_key = ("stock", tenant.pk, as_of, frozen(where["product_ids"]), frozen(where["facility_ids"]))
-    projection = pm.projection(
-        _plan_frame("demand", demand_version, filters),
-        _plan_frame("supply", supply_version, filters),
-        shared(stock_key, lambda: ps.stock_frame(tenant, as_of=as_of, **where)),
-        weeks,
-    )
-    return projection, supply_version
+
+    def project():
+        return pm.projection(
+            _plan_frame("demand", demand_version, filters),
+            _plan_frame("supply", supply_version, filters),
+            shared(stock_key, lambda: ps.stock_frame(tenant, as_of=as_of, **where)),
+            weeks,
+        )
+
+    # Three rules (below safety, stockout, excess) read the same projection: computed once per pass, it
+    # was half of a pass's checking time.
+    versions = tuple(v.pk if v else None for v in (demand_version, supply_version))
+    key = ("projection", *versions, first_week, len(weeks), *stock_key[1:])
+    return shared(key, project), supply_version
 
 
 def findings_for(rule, sl, first_week):
