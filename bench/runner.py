@@ -162,6 +162,8 @@ def main(argv):
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
     os.environ.setdefault("CHANNELS_PREFIX", "bench")
+    # Production settings: with DEBUG on, Django wraps every cursor to log its queries.
+    os.environ.setdefault("DEBUG", "false")
     # In-process figures run the on-commit tasks inline; live figures start a real worker.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sopsocial.settings")
