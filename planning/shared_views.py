@@ -6,7 +6,7 @@ the object. A partner reaches a shared object through the generic subject page i
 is not necessarily shared) and, for an order, its lines: what a 3PL needs to ship it.
 """
 
-from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from sopsocial.subjects.access import access_subject
@@ -58,7 +58,7 @@ def shared_details(request, member, subject_id):
         model, fields, related = spec
         obj = model.objects.select_related(*related).filter(tenant=member.tenant, subject=subject).first()
     if obj is None:
-        raise Http404
+        return HttpResponse("")  # not a planning object (a topic, a plan): nothing to add to its page
     context = {
         "fields": [(label, display_value(obj, name)) for name, label in fields],
         "lines": obj.lines.select_related("product") if isinstance(obj, SalesOrder) else [],

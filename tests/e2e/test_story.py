@@ -522,7 +522,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
                 start = verbs.index(verb, start) + 1
                 positions.append(start)
             assert "1,200" in text and "4,800" in text, "the plan change shows old -> new"
-            assert "Great news" in text or "commented" in text
+            assert "Sam Okafor commented" in text and "Great news" in text
             for who in ("Alex", "Sam", "Priya", "Dana"):
                 assert who in text, f"{who} is missing from the trail"
             assert verbs.count("alert.raise") >= 2

@@ -115,3 +115,17 @@ def test_the_order_edit_form_keeps_its_ship_date_and_shows_the_status_label(
     assert 'type="date"' in form and 'value="2026-12-14"' in form
     client.post(f"{order.get_absolute_url()}edit/", {"status": "shipped", "ship_date": "2026-12-14"})
     assert "<dd>Shipped</dd>" in client.get(order.get_absolute_url()).content.decode()
+
+
+def test_the_partner_details_panel_is_empty_on_a_shared_subject_that_is_not_a_planning_object(
+    tenant, client_for, admin_member
+):
+    from sopsocial.subjects.actions import create_subject, do_share_subject
+
+    partner = PartnerFactory(tenant=tenant, name="FastFreight")
+    olu = MembershipFactory(tenant=tenant, role="viewer", partner=partner)
+    topic = create_subject(tenant=tenant, kind="topic", title="Peak season")
+    do_share_subject(admin_member, topic, partner)
+    url = reverse("planning:shared_details", kwargs={"tenant_slug": tenant.slug, "subject_id": topic.pk})
+    response = client_for(olu).get(url)
+    assert response.status_code == 200 and response.content == b""
