@@ -1,6 +1,7 @@
-"""Figure 6: locust (headless, on loopback) against daphne + a Celery worker, the setup the README
-recommends (docker-compose.yml's `web` and `worker`), on the bench database: 50 people for 60 s, then
-rising numbers of people until p95 crosses 200 ms (the saturation point)."""
+"""Figure 6: locust (headless, on loopback) against the setup the README recommends: one daphne process
+per CPU core (BENCH_WEB_PROCESSES overrides it; each locust user sticks to one of them, round robin, as
+behind a load balancer) and a Celery worker, on the bench database: 50 people for 60 s, then rising
+numbers of people until p95 crosses 200 ms (the saturation point)."""
 
 import csv
 import json
@@ -47,7 +48,7 @@ def _setup_file(people):
     return path
 
 
-def _locust(url, setup, users, seconds):
+def _locust(urls, setup, users, seconds):
     """One headless locust run; returns the aggregated row of its CSV stats."""
     prefix = setup.parent / f"u{users}"
     subprocess.run(
@@ -55,9 +56,9 @@ def _locust(url, setup, users, seconds):
             str(BIN / "locust"),
             *("-f", str(HERE / "locustfile.py"), "--headless", "--only-summary"),
             *("-u", str(users), "-r", str(max(10, users // 5)), "-t", f"{seconds}s"),
-            *("--host", url, "--csv", str(prefix), "--loglevel", "WARNING"),
+            *("--host", urls[0], "--csv", str(prefix), "--loglevel", "WARNING"),
         ],
-        env={**os.environ, "BENCH_LOAD_FILE": str(setup)},
+        env={**os.environ, "BENCH_LOAD_FILE": str(setup), "BENCH_LOAD_HOSTS": " ".join(urls)},
         check=False,
         capture_output=True,
         timeout=seconds + 60,
@@ -88,11 +89,13 @@ def load(ctx):
     setup = _setup_file(max(steps))
     connection.close()
     stack = _stack().start()
+    web_processes = int(os.environ.get("BENCH_WEB_PROCESSES") or os.cpu_count() or 1)
     try:
-        main = _locust(stack.url, setup, 50, 60)
+        urls = [stack.url, *stack.start_more_servers(web_processes - 1)]
+        main = _locust(urls, setup, 50, 60)
         saturation, ramp = None, []
         for users in steps:
-            step = _locust(stack.url, setup, users, 30)
+            step = _locust(urls, setup, users, 30)
             ramp.append({k: step[k] for k in ("users", "rps", "p95_ms", "p99_ms", "failures")})
             if step["p95_ms"] > 200:
                 saturation = step["rps"]
@@ -119,9 +122,11 @@ def load(ctx):
             "p99_ms": main["p99_ms"],
             "by_name": main["by_name"],
             "ramp": ramp,
+            "web_processes": web_processes,
             "saturation_rps": saturation,
             "note": (
-                f"{main['rps']} req/s, p95 {main['p95_ms']:.0f} ms, p99 {main['p99_ms']:.0f} ms, "
+                f"{web_processes} daphne: {main['rps']} req/s, p95 {main['p95_ms']:.0f} ms, "
+                f"p99 {main['p99_ms']:.0f} ms, "
                 f"{main['failures']} errors of {main['requests']}; saturation (p95 > 200 ms): "
                 + (f"~{saturation} req/s" if saturation else f"not reached up to {ramp[-1]['rps']} req/s")
             ),

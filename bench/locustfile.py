@@ -10,6 +10,8 @@ from itertools import count
 from locust import HttpUser, between, task
 
 SETUP = json.loads(open(os.environ["BENCH_LOAD_FILE"]).read())  # noqa: SIM115, PTH123 - read once
+# The web processes; each person sticks to one, round robin, as a load balancer would spread them.
+HOSTS = os.environ.get("BENCH_LOAD_HOSTS", "").split()
 NEXT = count()
 
 
@@ -17,7 +19,10 @@ class Person(HttpUser):
     wait_time = between(1, 3)
 
     def on_start(self):
-        cookie = SETUP["sessions"][next(NEXT) % len(SETUP["sessions"])]
+        n = next(NEXT)
+        if HOSTS:
+            self.host = self.client.base_url = HOSTS[n % len(HOSTS)]
+        cookie = SETUP["sessions"][n % len(SETUP["sessions"])]
         self.client.cookies.set(SETUP["session_cookie"], cookie)
         self.base = f"/t/{SETUP['tenant']}"
         # The first page sets the CSRF cookie, as in a browser.

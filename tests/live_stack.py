@@ -44,6 +44,14 @@ def test_database_url():
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+def _answers(url):
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
+            return r.status < 500
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 class LiveStack:
     def __init__(self, *, database_url, redis_url, channels_prefix="live", env=None):
         self.port = free_port()
@@ -64,6 +72,7 @@ class LiveStack:
             **(env or {}),
         }
         self.server = self.worker = None
+        self.extra_servers = []
         self._worker_starts = 0
 
     # --- processes ---------------------------------------------------------------------------
@@ -71,14 +80,27 @@ class LiveStack:
         log = open(self.logdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
-    def start(self):
-        self.server = self._spawn(
-            "daphne",
-            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "sopsocial.asgi:application"],
+    def _daphne(self, name, port):
+        return self._spawn(
+            name, [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "sopsocial.asgi:application"]
         )
+
+    def start(self):
+        self.server = self._daphne("daphne", self.port)
         self.start_worker()
         self._wait(self._server_ready, "daphne to answer HTTP")
         return self
+
+    def start_more_servers(self, count):
+        """More daphne processes on the same database and Redis (as behind a load balancer); their URLs."""
+        urls = []
+        for n in range(count):
+            port = free_port()
+            self.extra_servers.append(self._daphne(f"daphne{n + 2}", port))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:
+            self._wait(lambda url=url: _answers(url), f"daphne at {url} to answer HTTP")
+        return urls
 
     def start_worker(self):
         self._worker_starts += 1
@@ -100,7 +122,7 @@ class LiveStack:
             self.worker.wait(timeout=10)
 
     def stop(self):
-        for proc in (self.worker, self.server):
+        for proc in (self.worker, self.server, *self.extra_servers):
             if proc and proc.poll() is None:
                 proc.terminate()
                 try:
@@ -113,11 +135,7 @@ class LiveStack:
     def _server_ready(self):
         if self.server.poll() is not None:
             raise RuntimeError("daphne exited:\n" + self.logs())
-        try:
-            with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as r:
-                return r.status < 500
-        except (urllib.error.URLError, OSError):
-            return False
+        return _answers(self.url)
 
     def _worker_ready(self):
         if self.worker.poll() is not None:
