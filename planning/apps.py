@@ -26,6 +26,4 @@ class PlanningConfig(AppConfig):
 
         register(NavItem("Plans", "planning:versions", order=30))
         register(NavItem("Stock", "planning:projection", order=35))
-        panels.register(
-            panels.Panel("Details", "planning:shared_details", order=5, external_ok=True, external_only=True)
-        )
+        panels.register(panels.Panel("Details", "planning:shared_details", order=5, external_only=True))

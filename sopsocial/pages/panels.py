@@ -19,6 +19,10 @@ class Panel:
     # For partner users only: staff reach the app's own richer page, partners only the generic one.
     external_only: bool = False
 
+    def __post_init__(self):
+        if self.external_only:  # a partners-only panel that partners could not see would be dead
+            object.__setattr__(self, "external_ok", True)
+
     def allows(self, member):
         if self.external_only and not member.is_external:
             return False
