@@ -13,4 +13,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
     && useradd --create-home --uid 10001 sopsocial && mkdir -p var/media && chown -R sopsocial var
 USER sopsocial
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "sopsocial.asgi:application"]
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]

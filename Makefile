@@ -34,9 +34,12 @@ run: demo
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Style, the one-way import contracts (pyproject.toml [tool.importlinter]) and types (mypy). CI runs it.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -44,13 +47,13 @@ format: install
 
 ## Full-stack processes (need DATABASE_URL and REDIS_URL); docker-compose.yml runs the same commands.
 asgi: install
-	$(BIN)/daphne -b $(HOST) -p $(PORT) sopsocial.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 worker: install
-	$(BIN)/celery -A sopsocial worker --loglevel=INFO --concurrency=2
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
 
 beat: install
-	$(BIN)/celery -A sopsocial beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 ## Benchmarks (need PostgreSQL and Redis): `make bench BENCH_ARGS="--size full --only feed,fanout"`.
 bench: install

@@ -166,7 +166,7 @@ def main(argv):
     os.environ.setdefault("DEBUG", "false")
     # In-process figures run the on-commit tasks inline; live figures start a real worker.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sopsocial.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -29,14 +29,25 @@ class FeedsConfig(AppConfig):
         panels.register(panels.Panel("Conversation", "feeds:subject_feed", order=10, external_ok=True))
 
         # Partner users follow what is shared with their organisation.
-        from sopsocial.subjects import signals
+        from sopsocial.subjects import hooks
 
         from . import receivers
 
-        signals.subject_shared.connect(receivers.follow_what_is_shared, dispatch_uid="feeds-follow-shared")
-        signals.subject_unshared.connect(
-            receivers.unfollow_what_is_no_longer_shared, dispatch_uid="feeds-unfollow-unshared"
-        )
+        hooks.on_shared(receivers.follow_what_is_shared)
+        hooks.on_unshared(receivers.unfollow_what_is_no_longer_shared)
+
+        # The feed is the tenant's home; the frame shows its badges and keeps the live socket open.
+        from django.urls import path
+
+        from sopsocial.pages import chrome, websockets
+
+        from .consumers import LiveFeedConsumer
+
+        chrome.set_tenant_home("feeds:home")
+        chrome.register_assets(css=["css/feeds.css"], js=["js/feeds.js"])
+        chrome.register_header(chrome.Fragment("feeds/partials/_frame_header.html", order=10))
+        chrome.register_body(chrome.Fragment("feeds/partials/_frame_body.html", order=10))
+        websockets.register(path("ws/t/<slug:tenant_slug>/live/", LiveFeedConsumer.as_asgi()))
 
         # Register the Celery tasks in every process (the embedded mode runs them inline by name).
         from . import tasks  # noqa: F401

@@ -1,4 +1,4 @@
-"""What feeds does when the core tells it something happened (see sopsocial/subjects/signals.py)."""
+"""What feeds does when the core shares or unshares a subject (registered in sopsocial/subjects/hooks.py)."""
 
 from sopsocial.tenancy.models import Membership
 
@@ -11,14 +11,14 @@ def _partner_members(subject, partner):
     ).select_related("tenant", "user")
 
 
-def follow_what_is_shared(sender, *, subject, partner, **kwargs):
+def follow_what_is_shared(*, subject, partner, **kwargs):
     """A partner's people follow what is shared with their organisation (unless they turned auto-follow
     off), so the posts marked for partners reach their home feed: a 3PL need not hunt for the order."""
     for member in _partner_members(subject, partner):
         actions.do_auto_follow(tenant=member.tenant, user=member.user, subject=subject)
 
 
-def unfollow_what_is_no_longer_shared(sender, *, subject, partner, **kwargs):
+def unfollow_what_is_no_longer_shared(*, subject, partner, **kwargs):
     """Their follows go with the share: they could no longer open what they follow."""
     for member in _partner_members(subject, partner):
         actions.do_unfollow(member, subject)

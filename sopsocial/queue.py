@@ -8,10 +8,9 @@ later anyway. With a broker the message is sent by name, so the web process need
 
 import logging
 
+from celery import current_app as app
 from django.conf import settings
 from django.db import transaction
-
-from sopsocial.celery import app
 
 log = logging.getLogger(__name__)
 

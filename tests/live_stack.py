@@ -82,7 +82,7 @@ class LiveStack:
 
     def _daphne(self, name, port):
         return self._spawn(
-            name, [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "sopsocial.asgi:application"]
+            name, [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
         )
 
     def start(self):
@@ -109,7 +109,7 @@ class LiveStack:
         self.worker = self._spawn(
             "worker",
             [
-                *(str(BIN / "celery"), "-A", "sopsocial", "worker", "--pool=solo", "--loglevel=INFO"),
+                *(str(BIN / "celery"), "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"),
                 *("--without-heartbeat", "--without-gossip", "--without-mingle"),
                 *("-n", f"live{self._worker_starts}@%h"),
             ],

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 
 from sopsocial.tenancy.models import Membership
 
+from .chrome import tenant_home_url
+
 
 @login_required
 def start(request):
@@ -13,9 +15,9 @@ def start(request):
     slugs = [m.tenant.slug for m in memberships]
     last = request.session.get("last_tenant")
     if last in slugs:
-        return redirect("feeds:home", tenant_slug=last)
+        return redirect(tenant_home_url(last))
     if len(slugs) == 1:
-        return redirect("feeds:home", tenant_slug=slugs[0])
+        return redirect(tenant_home_url(slugs[0]))
     return redirect("site:tenants")
 
 

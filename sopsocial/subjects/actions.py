@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sopsocial.audit.actions import record
 
-from . import signals
+from . import hooks
 from .models import Subject, SubjectParent, SubjectShare
 
 
@@ -68,7 +68,7 @@ def do_share_subject(member, subject, partner):
             target=subject.title,
             after={"partner": partner.name},
         )
-        signals.subject_shared.send(sender=Subject, subject=subject, partner=partner, member=member)
+        hooks.run_shared(subject=subject, partner=partner, member=member)
     return created
 
 
@@ -84,5 +84,5 @@ def do_unshare_subject(member, subject, partner):
             target=subject.title,
             before={"partner": partner.name},
         )
-        signals.subject_unshared.send(sender=Subject, subject=subject, partner=partner, member=member)
+        hooks.run_unshared(subject=subject, partner=partner, member=member)
     return bool(deleted)

@@ -1,3 +1,4 @@
+from sopsocial.pages.chrome import frame_for
 from sopsocial.pages.nav import items_for
 
 from .models import Membership
@@ -18,6 +19,7 @@ def tenancy(request):
         )
         request._cached_memberships = memberships
     return {
+        **frame_for(member),
         "member": member,
         "tenant": member.tenant if member else None,
         "my_memberships": memberships,

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sopsocial.pages.chrome import tenant_home_url
+
 from . import actions
 from .access import ADMIN_ONLY, access_invitation, access_membership, tenant_view
 from .forms import AcceptInvitationForm, InviteForm, RoleForm
@@ -125,7 +127,7 @@ def accept_invitation(request, token):
             )
         if membership is not None:
             messages.success(request, f"Welcome to {membership.tenant.name}.")
-            return redirect("feeds:home", tenant_slug=membership.tenant.slug)
+            return redirect(tenant_home_url(membership.tenant.slug))
     status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
     return render(
         request, "tenancy/accept_invitation.html", {"invitation": invitation, "form": form}, status=status

@@ -35,7 +35,7 @@ def _settings_in(env):
         "'hashers': s.PASSWORD_HASHERS, 'email': s.EMAIL_BACKEND}, default=str))"
     )
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "CI"}}
-    base["DJANGO_SETTINGS_MODULE"] = "sopsocial.settings"
+    base["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run([PY, "-c", code], env={**base, **env}, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -125,8 +125,8 @@ def test_docker_compose_runs_only_commands_that_exist_in_the_project():
             module, attr = args[-1].split(":")
             assert hasattr(__import__(module, fromlist=[attr]), attr), f"{name}: {args[-1]} does not exist"
         elif program == "celery":
-            assert args[:2] == ["-A", "sopsocial"] and args[2] in {"worker", "beat"}
-            from sopsocial import celery_app
+            assert args[:2] == ["-A", "config"] and args[2] in {"worker", "beat"}
+            from config import celery_app
 
             assert celery_app.main == "sopsocial"
         else:

@@ -78,7 +78,7 @@ def test_a_cell_changed_over_http_raises_the_spike_and_the_follower_sees_it_live
 def _start_beat(stack):
     schedule = stack.logdir / "beat-schedule"
     return stack._spawn(
-        "beat", [str(BIN / "celery"), "-A", "sopsocial", "beat", "--loglevel=INFO", f"--schedule={schedule}"]
+        "beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel=INFO", f"--schedule={schedule}"]
     )
 
 

@@ -79,9 +79,9 @@ MIDDLEWARE = [
     "sopsocial.tenancy.middleware.TenantGuardCheckMiddleware",
 ]
 
-ROOT_URLCONF = "sopsocial.urls"
-WSGI_APPLICATION = "sopsocial.wsgi.application"
-ASGI_APPLICATION = "sopsocial.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -134,7 +134,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery (read by sopsocial/celery.py with namespace CELERY_). Without Redis, tasks run inline.
+# Celery (read by config/celery.py with namespace CELERY_). Without Redis, tasks run inline.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

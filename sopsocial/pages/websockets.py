@@ -1,0 +1,14 @@
+"""Websocket routes that apps add (each with its consumer), gathered by config/routing.py. The core
+names no consumer; an app registers its routes in AppConfig.ready()."""
+
+_routes = []
+
+
+def register(*routes):
+    for route in routes:
+        if all(str(route.pattern) != str(existing.pattern) for existing in _routes):
+            _routes.append(route)
+
+
+def routes():
+    return list(_routes)
