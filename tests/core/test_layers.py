@@ -47,7 +47,11 @@ def test_the_import_contracts_hold_on_the_tree(tree):
     [
         ("sopsocial/pages/views.py", "import feeds.models", "The core imports no app"),
         ("feeds/views.py", "import alerts.models", "One-way layers"),
-        ("planning/selectors.py", "import feeds.selectors", "Planning reaches feeds only through its actions"),
+        (
+            "planning/selectors.py",
+            "import feeds.selectors",
+            "Planning reaches feeds only through its actions",
+        ),
     ],
 )
 def test_a_deliberate_violation_fails_the_check(tmp_path, module, bad_import, contract):
