@@ -287,8 +287,9 @@ def follower_count(subject):
     return Follow.objects.filter(subject=subject).count()
 
 
-def followers_of(member, subject):
-    """Members following the subject (partner users only list fellow partner users and staff)."""
+def followers_of(subject):
+    """Members following the subject (the followers view narrows it for a partner user to their
+    colleagues and staff)."""
     return (
         Membership.objects.filter(tenant_id=subject.tenant_id, is_active=True, user__follows__subject=subject)
         .select_related("user", "partner")
