@@ -60,10 +60,6 @@ def visible_items(member):
     return items
 
 
-def can_see_item(member, item):
-    return visible_items(member).filter(pk=item.pk).exists()
-
-
 def member_may_see_item_q(item):
     """For picking recipients: a Q over Membership rows of those who may read `item`."""
     q = Q(tenant_id=item.tenant_id, is_active=True)
