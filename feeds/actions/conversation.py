@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from sopsocial.audit.actions import record
-from sopsocial.queue import enqueue_on_commit
 from sopsocial.subjects.models import Subject
 from sopsocial.tenancy.models import Membership
 
@@ -64,9 +63,7 @@ def do_create_comment(member, item, *, body):
         after={"body": body[:1000]},
     )
     if mentioned:
-        enqueue_on_commit(
-            "feeds.fan_out_item", item_id=item.pk
-        )  # mentioned people get the item in their feed
+        _queue_fan_out(item)  # mentioned people get the item in their feed
     return comment
 
 
