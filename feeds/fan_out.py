@@ -36,7 +36,8 @@ def do_fan_out_item(item_id):
     """Write the inbox rows of one item with ONE `INSERT ... SELECT`: every follower of its subjects
     (primary, tags, ancestors) and everyone mentioned, once each, minus those who may not read it
     (partner users only see partner-visible items placed on subjects shared with them). Idempotent
-    (a redelivered task inserts nothing twice). Returns the user ids that got a new row."""
+    (a redelivered task inserts nothing twice). An alert also rings the bell of each new recipient. Returns
+    the user ids that got a new row (the task pushes the item to them live)."""
     item = FeedItem.objects.filter(pk=item_id).first()
     if item is None:
         return []

@@ -62,6 +62,8 @@ def _backfill(member, subject):
 
 @transaction.atomic
 def do_unfollow(member, subject):
+    """Stop following (the inbox keeps what it already holds). Audited `feeds.unfollow` when there was
+    a follow. Returns True when one was removed."""
     deleted, _ = Follow.objects.filter(user=member.user, subject=subject).delete()
     if deleted:
         record(

@@ -184,7 +184,8 @@ def do_create_system_item(
 ):
     """A feed item written by the system: plan changes, approvals, publications (kind "system") and
     alerts (kind "alert": inbox rows flagged alert, bell notifications for recipients). `data` is kept
-    as given (alerts put severity etc. there). Audited as `feeds.system_item`; fanned out after commit."""
+    as given (alerts put severity etc. there). Audited as `feeds.system_item` (`feeds.alert_item` for an
+    alert); fanned out after commit."""
     if kind not in (FeedItem.Kind.SYSTEM, FeedItem.Kind.ALERT):
         raise ValueError("system items are of kind 'system' or 'alert'")
     if subject.tenant_id != tenant.pk or any(t.tenant_id != tenant.pk for t in tagged):

@@ -15,6 +15,8 @@ def do_mark_read(member, item_ids=None):
 
 
 def do_mark_notifications_read(member):
+    """Mark the member's bell notifications read, and the inbox entries that mention them. Private: not
+    audited."""
     now = timezone.now()
     Notification.objects.filter(
         user_id=member.user_id, tenant_id=member.tenant_id, read_at__isnull=True
@@ -27,6 +29,8 @@ def do_mark_notifications_read(member):
 
 @transaction.atomic
 def do_save_preferences(member, **values):
+    """Write the member's notification preferences (the keys given; the rest keep their value). Private:
+    not audited."""
     prefs, _ = NotificationPreference.objects.get_or_create(tenant=member.tenant, user=member.user)
     for key in ("in_app", "email_immediate", "email_digest", "auto_follow"):
         if key in values:
