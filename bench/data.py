@@ -208,7 +208,7 @@ def _build_feeds(size, log):
         item_rows(),
     )
     with _no_fk_triggers(), connection.cursor() as cursor:
-        # Placements: the primary subject and its brand (what feeds.actions._place writes).
+        # Placements: the primary subject and its brand (what feeds.actions.posts._place writes).
         cursor.execute(
             "INSERT INTO feeds_feeditemsubject (tenant_id, item_id, subject_id, relation, created) "
             "SELECT tenant_id, id, subject_id, 0, created FROM feeds_feeditem WHERE tenant_id = %s "

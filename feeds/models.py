@@ -101,10 +101,6 @@ class FeedItem(models.Model):
     def is_deleted(self):
         return self.deleted_at is not None
 
-    @property
-    def is_alert(self):
-        return self.kind == self.Kind.ALERT
-
 
 class PostManager(models.Manager):
     def get_queryset(self):

@@ -65,11 +65,3 @@ def render_markdown(text, known_usernames=()):
         attribute_filter=_class_filter,
         strip_comments=True,
     )
-
-
-def plain_text(html_text, limit=None):
-    text = nh3.clean(html_text or "", tags=set())
-    text = re.sub(r"\s+", " ", text).strip()
-    if limit and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text

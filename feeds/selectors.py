@@ -60,10 +60,6 @@ def visible_items(member):
     return items
 
 
-def can_see_item(member, item):
-    return visible_items(member).filter(pk=item.pk).exists()
-
-
 def member_may_see_item_q(item):
     """For picking recipients: a Q over Membership rows of those who may read `item`."""
     q = Q(tenant_id=item.tenant_id, is_active=True)
@@ -287,8 +283,9 @@ def follower_count(subject):
     return Follow.objects.filter(subject=subject).count()
 
 
-def followers_of(member, subject):
-    """Members following the subject (partner users only list fellow partner users and staff)."""
+def followers_of(subject):
+    """Members following the subject (the followers view narrows it for a partner user to their
+    colleagues and staff)."""
     return (
         Membership.objects.filter(tenant_id=subject.tenant_id, is_active=True, user__follows__subject=subject)
         .select_related("user", "partner")

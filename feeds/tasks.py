@@ -2,13 +2,13 @@
 
 from celery import shared_task
 
-from . import actions, live
+from . import fan_out, live, mail
 
 
 @shared_task(name="feeds.fan_out_item")
 def fan_out_item(item_id):
     """Inbox rows for one item, then a live push to each new recipient's own websocket group."""
-    user_ids = actions.do_fan_out_item(item_id)
+    user_ids = fan_out.do_fan_out_item(item_id)
     if user_ids:
         live.push_item(item_id, user_ids)
     return len(user_ids)
@@ -20,7 +20,7 @@ def sweep_fan_out():
     from django.conf import settings
 
     swept = 0
-    for item_id in actions.items_awaiting_fan_out(settings.FEEDS_FAN_OUT_GRACE_SECONDS):
+    for item_id in fan_out.items_awaiting_fan_out(settings.FEEDS_FAN_OUT_GRACE_SECONDS):
         fan_out_item(item_id)
         swept += 1
     return swept
@@ -28,9 +28,9 @@ def sweep_fan_out():
 
 @shared_task(name="feeds.send_notification_emails")
 def send_notification_emails(notification_ids):
-    return actions.do_send_notification_emails(notification_ids)
+    return mail.do_send_notification_emails(notification_ids)
 
 
 @shared_task(name="feeds.send_daily_digests")
 def send_daily_digests():
-    return actions.do_send_daily_digests()
+    return mail.do_send_daily_digests()

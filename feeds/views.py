@@ -207,7 +207,7 @@ def _follow_response(request, member, subject):
 @require_GET
 def followers(request, member, subject_id):
     subject = access_subject(member, subject_id)
-    people = selectors.followers_of(member, subject)
+    people = selectors.followers_of(subject)
     if member.is_external:
         people = people.filter(partner__isnull=True) | people.filter(partner_id=member.partner_id)
     return render(request, "feeds/followers.html", {"subject": subject, "people": people})

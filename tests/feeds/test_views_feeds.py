@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from feeds import actions
-from feeds.models import Follow, InboxEntry
+from feeds.models import FeedItem, Follow, InboxEntry, NotificationPreference
 from sopsocial.audit.models import AuditEvent
 
 from . import factories as f
@@ -42,7 +42,7 @@ def test_home_feed_renders_with_a_fixed_number_of_queries(
             body=f"Update {i} @{sam.user.username}",
             tagged=[other],
         )
-        actions.do_create_comment(alex, actions.FeedItem.objects.latest("id"), body="a comment")
+        actions.do_create_comment(alex, FeedItem.objects.latest("id"), body="a comment")
     client = client_for(sam)
     # session, user, membership, inbox page, 4 batch loads (files, tags, reactions, comments), unread count,
     # memberships (nav), session save (the guard remembers the tenant), savepoint pair around it.
@@ -157,7 +157,7 @@ def test_notifications_preferences_search_and_suggestions(tenant, people, contos
     client.post(url("notifications_read", sam))
     assert b"0 unread" in client.get(url("badges", sam)).content
     client.post(url("preferences", sam), {"in_app": "on", "email_digest": ""})
-    assert not actions.NotificationPreference.objects.get(user=sam.user).email_digest
+    assert not NotificationPreference.objects.get(user=sam.user).email_digest
     results = client.get(url("search", sam), {"q": "promo"})
     assert results.status_code == 200 and b"<mark>promo</mark>" in results.content
     assert b"Contoso" in client.get(url("search", sam), {"q": "contoso"}).content

@@ -1,0 +1,281 @@
+"""Posts and system items: create (with placements on the subject, its tags and their ancestors, and
+stored uploads), edit, delete."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from sopsocial.audit.actions import record
+from sopsocial.subjects.models import Subject
+from sopsocial.subjects.selectors import ancestor_ids, can_see_subject
+
+from .. import uploads
+from ..models import (
+    Attachment,
+    FeedItem,
+    FeedItemSubject,
+    Mention,
+    Notification,
+    Post,
+    PostRevision,
+    Visibility,
+)
+from ..notifications import _notify
+from ..rendering import mentioned_usernames, render_markdown
+from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
+from .follows import do_auto_follow
+
+MAX_TAGS = 10
+
+
+def _place(item, subject, tagged):
+    """FeedItemSubject rows: primary, tags, and every ancestor of them (resolved now, at write)."""
+    direct = {subject.pk: FeedItemSubject.Relation.PRIMARY}
+    for t in tagged:
+        direct.setdefault(t.pk, FeedItemSubject.Relation.TAGGED)
+    rows = dict(direct)
+    for pid in ancestor_ids(list(direct)):
+        rows.setdefault(pid, FeedItemSubject.Relation.ANCESTOR)
+    FeedItemSubject.objects.bulk_create(
+        [
+            FeedItemSubject(
+                tenant_id=item.tenant_id, item=item, subject_id=sid, relation=rel, created=item.created
+            )
+            for sid, rel in rows.items()
+        ]
+    )
+
+
+def _store_uploads(item, checked, user, saved_names):
+    for up in checked:
+        stem = f"feeds/{item.tenant_id}/{uuid.uuid4().hex}"
+        name = default_storage.save(f"{stem}.{up.extension}", ContentFile(up.content))
+        saved_names.append(name)
+        thumb = ""
+        if up.thumbnail:
+            thumb = default_storage.save(f"{stem}.thumb.{up.extension}", ContentFile(up.thumbnail))
+            saved_names.append(thumb)
+        Attachment.objects.create(
+            tenant_id=item.tenant_id,
+            item=item,
+            uploaded_by=user,
+            kind=up.kind,
+            file=name,
+            thumbnail=thumb,
+            original_name=up.original_name,
+            content_type=up.content_type,
+            size=len(up.content),
+            width=up.width,
+            height=up.height,
+            sha256=up.sha256,
+        )
+
+
+def _delete_files(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+def check_create_post(member, *, subject, body, tagged=(), files=(), visibility=Visibility.INTERNAL):
+    """Validate a new post and create it. Raises ValidationError keyed by field; writes nothing then."""
+    errors = {}
+    try:
+        body = _clean_body(body)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if subject is None or not isinstance(subject, Subject) or not can_see_subject(member, subject):
+        errors["subject"] = ["Choose something you can see to post on."]
+    tags = []
+    for t in tagged or ():
+        if not isinstance(t, Subject) or not can_see_subject(member, t):
+            errors["tagged"] = ["You can only tag things you can see."]
+            break
+        if subject is not None and t.pk != getattr(subject, "pk", None) and t.pk not in {x.pk for x in tags}:
+            tags.append(t)
+    if len(tags) > MAX_TAGS:
+        errors["tagged"] = [f"Tag at most {MAX_TAGS} things."]
+    if member.is_external:
+        visibility = Visibility.PARTNERS  # a partner's post is, by nature, shared with their partner
+    if visibility not in Visibility.values:
+        errors["visibility"] = ["Choose internal or partners."]
+    files = [f for f in (files or ()) if f]
+    checked, file_errors = [], []
+    if len(files) > settings.FEEDS_MAX_FILES_PER_POST:
+        file_errors.append(f"Attach at most {settings.FEEDS_MAX_FILES_PER_POST} files.")
+    else:
+        for f in files:
+            try:
+                checked.append(uploads.inspect_upload(f))
+            except ValidationError as e:
+                file_errors.extend(e.messages)
+    if file_errors:
+        errors["files"] = file_errors
+    if errors:
+        raise ValidationError(errors)
+    return do_create_post(
+        member, subject=subject, body=body, tagged=tags, uploads=checked, visibility=visibility
+    )
+
+
+def do_create_post(member, *, subject, body, tagged=(), uploads=(), visibility=Visibility.INTERNAL):
+    """Write the post, its placements, mentions, attachments (files stored now, removed again if the
+    transaction fails here) and the audit event `feeds.post_create`; auto-follow the subject; fan out
+    after commit."""
+    saved = []
+    try:
+        with transaction.atomic():
+            named = _members_named(member.tenant, mentioned_usernames(body))
+            post = Post.objects.create(
+                tenant=member.tenant,
+                kind=FeedItem.Kind.POST,
+                subject=subject,
+                author=member.user,
+                body=body,
+                body_html=render_markdown(body, {m.user.username.lower() for m in named}),
+                visibility=visibility,
+            )
+            _place(post, subject, tagged)
+            _store_uploads(post, uploads, member.user, saved)
+            mentioned = _record_mentions(post, named)
+            _notify(post, mentioned, Notification.Verb.MENTION, member.user)
+            _update_search_vector(FeedItem, post.pk)
+            record(
+                tenant=member.tenant,
+                actor=member.user,
+                verb="feeds.post_create",
+                subject=subject,
+                related=tagged,
+                target=f"post #{post.pk}",
+                after={
+                    "body": body[:1000],
+                    "visibility": visibility,
+                    "tagged": [t.title for t in tagged],
+                    "files": [u.original_name for u in uploads],
+                },
+            )
+            do_auto_follow(tenant=member.tenant, user=member.user, subject=subject)
+            _queue_fan_out(post)
+    except Exception:
+        _delete_files(saved)
+        raise
+    return post
+
+
+@transaction.atomic
+def do_create_system_item(
+    *,
+    tenant,
+    subject,
+    tagged=(),
+    actor=None,
+    verb,
+    text,
+    data=None,
+    kind=FeedItem.Kind.SYSTEM,
+    visibility=None,
+):
+    """A feed item written by the system: plan changes, approvals, publications (kind "system") and
+    alerts (kind "alert": inbox rows flagged alert, bell notifications for recipients). `data` is kept
+    as given (alerts put severity etc. there). Audited as `feeds.system_item` (`feeds.alert_item` for an
+    alert); fanned out after commit."""
+    if kind not in (FeedItem.Kind.SYSTEM, FeedItem.Kind.ALERT):
+        raise ValueError("system items are of kind 'system' or 'alert'")
+    if subject.tenant_id != tenant.pk or any(t.tenant_id != tenant.pk for t in tagged):
+        raise ValueError("a system item's subjects belong to its tenant")
+    text = str(text or "").strip()[: settings.FEEDS_POST_MAX_CHARS]
+    item = FeedItem.objects.create(
+        tenant=tenant,
+        kind=kind,
+        subject=subject,
+        author=actor,
+        verb=verb[:80],
+        body=text,
+        body_html=render_markdown(text),
+        data=data or {},
+        visibility=visibility or Visibility.INTERNAL,
+    )
+    _place(item, subject, [t for t in tagged if t.pk != subject.pk])
+    _update_search_vector(FeedItem, item.pk)
+    record(
+        tenant=tenant,
+        actor=actor,
+        verb="feeds.system_item" if kind == FeedItem.Kind.SYSTEM else "feeds.alert_item",
+        subject=subject,
+        related=[t for t in tagged if t.pk != subject.pk],
+        target=f"{verb} #{item.pk}"[:300],
+        after={"text": text[:500], **({"data": data} if data else {})},
+    )
+    _queue_fan_out(item)
+    return item
+
+
+def check_edit_post(member, post, *, body):
+    if post.author_id != member.user_id or post.kind != FeedItem.Kind.POST or post.is_deleted:
+        raise ValidationError({"body": "Only the author can edit this post."})
+    body = _clean_body(body)
+    if body == post.body:
+        return post
+    return do_edit_post(member, post, body=body)
+
+
+@transaction.atomic
+def do_edit_post(member, post, *, body):
+    """Keep the old text as a PostRevision, write the new one, audit `feeds.post_edit` (old -> new),
+    notify people newly mentioned."""
+    PostRevision.objects.create(item=post, body=post.body, body_html=post.body_html, edited_by=member.user)
+    already = set(Mention.objects.filter(item=post, comment__isnull=True).values_list("user_id", flat=True))
+    named = _members_named(member.tenant, mentioned_usernames(body))
+    before = {"body": post.body[:1000]}
+    post.body = body
+    post.body_html = render_markdown(body, {m.user.username.lower() for m in named})
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    new_mentions = _record_mentions(post, [m for m in named if m.user_id not in already])
+    _notify(post, new_mentions, Notification.Verb.MENTION, member.user)
+    if new_mentions:
+        _queue_fan_out(post)  # the newly mentioned get the post in their feed (existing rows stay)
+    _update_search_vector(FeedItem, post.pk)
+    record(
+        tenant=member.tenant,
+        actor=member.user,
+        verb="feeds.post_edit",
+        subject=post.subject,
+        target=f"post #{post.pk}",
+        before=before,
+        after={"body": body[:1000]},
+    )
+    return post
+
+
+def check_delete_post(member, post):
+    if post.kind != FeedItem.Kind.POST or post.is_deleted:
+        raise ValidationError({"post": "This post cannot be deleted."})
+    if post.author_id != member.user_id and not member.is_admin:
+        raise ValidationError({"post": "Only the author or an admin can delete this post."})
+    return do_delete_post(member, post)
+
+
+@transaction.atomic
+def do_delete_post(member, post):
+    """Soft delete: the row stays (threads and the trail keep their shape), its text and files are no
+    longer shown or served. Audited `feeds.post_delete` with the text that was removed."""
+    post.deleted_at = timezone.now()
+    post.deleted_by = member.user
+    post.save(update_fields=["deleted_at", "deleted_by"])
+    record(
+        tenant=member.tenant,
+        actor=member.user,
+        verb="feeds.post_delete",
+        subject=post.subject,
+        target=f"post #{post.pk}",
+        before={"body": post.body[:1000]},
+    )
+    return post

@@ -1,0 +1,93 @@
+"""E-mails, sent by tasks: immediate notification e-mails and daily digests, each checking read rights
+again at sending time."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from sopsocial.tenancy.models import Membership
+
+from .models import InboxEntry, Notification
+from .notifications import _prefs
+from .selectors import visible_items
+
+
+def do_send_notification_emails(notification_ids):
+    """Send the immediate e-mails of these notifications (once each: emailed_at is set)."""
+    rows = (
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .select_related("user", "actor", "item", "item__subject", "tenant")
+        .order_by("pk")
+    )
+    sent = 0
+    for n in rows:
+        # Read rights are checked again at sending time: the person may have been removed, the item
+        # deleted or the subject unshared since the notification was written.
+        if not n.user.email or not _still_readable(n.tenant_id, n.user_id, [n.item_id]):
+            continue
+        who = (n.actor.get_full_name() or n.actor.username) if n.actor else "sopsocial"
+        subject = f"[{n.tenant.name}] {who} {n.get_verb_display()} on {n.item.subject.title}"[:200]
+        link = f"{settings.SITE_URL}/t/{n.tenant.slug}/posts/{n.item_id}/"
+        send_mail(subject, f"{subject}\n\n{n.item.body[:2000]}\n\nOpen: {link}\n", None, [n.user.email])
+        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _still_readable(tenant_id, user_id, item_ids):
+    """The ids among `item_ids` that the user may read now (active member, item not deleted, and for a
+    partner user still shared with their organisation)."""
+    member = (
+        Membership.objects.filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        .select_related("tenant", "partner")
+        .first()
+    )
+    if member is None:
+        return set()
+    return set(
+        visible_items(member).filter(pk__in=item_ids, deleted_at__isnull=True).values_list("pk", flat=True)
+    )
+
+
+def do_send_daily_digests(now=None):
+    """One e-mail per user who wants a digest and has unread items since their last digest, grouped by
+    subject. Safe to run often: a user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS."""
+    from django.template.loader import render_to_string
+
+    now = now or timezone.now()
+    due_before = now - timezone.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS)
+    users_with_unread = InboxEntry.objects.filter(unread=True).values("user_id", "tenant_id").distinct()
+    sent = 0
+    for pair in users_with_unread:
+        prefs = _prefs(pair["tenant_id"], [pair["user_id"]])[pair["user_id"]]
+        if not prefs.email_digest or (prefs.last_digest_at and prefs.last_digest_at > due_before):
+            continue
+        since = prefs.last_digest_at or (now - timezone.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS))
+        entries = list(
+            InboxEntry.objects.filter(
+                user_id=pair["user_id"], tenant_id=pair["tenant_id"], unread=True, created__gt=since
+            )
+            .select_related("item", "item__subject", "item__author", "user", "tenant")
+            .order_by("item__subject__title", "-created")[:200]
+        )
+        readable = _still_readable(pair["tenant_id"], pair["user_id"], [e.item_id for e in entries])
+        entries = [e for e in entries if e.item_id in readable]
+        with transaction.atomic():
+            prefs.last_digest_at = now
+            prefs.save()
+        if not entries or not entries[0].user.email:
+            continue
+        groups = {}
+        for e in entries:
+            groups.setdefault(e.item.subject, []).append(e.item)
+        tenant = entries[0].tenant
+        body = render_to_string(
+            "feeds/email/digest.txt",
+            {"tenant": tenant, "groups": groups.items(), "site_url": settings.SITE_URL},
+        )
+        send_mail(
+            f"[{tenant.name}] Your daily digest: {len(entries)} unread", body, None, [entries[0].user.email]
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,35 @@
+"""Bell notifications and the preferences that decide them. Shared by the actions (mentions, comments,
+forwards), the fan-out (alerts) and the e-mails (digests); kept outside `feeds.actions` so the fan-out
+and the e-mails, which that package re-exports, do not import it back."""
+
+from sopsocial.queue import enqueue_on_commit
+
+from .models import Notification, NotificationPreference
+
+
+def _prefs(tenant_id, user_ids):
+    prefs = {
+        p.user_id: p for p in NotificationPreference.objects.filter(tenant_id=tenant_id, user_id__in=user_ids)
+    }
+    return {
+        uid: prefs.get(uid) or NotificationPreference(tenant_id=tenant_id, user_id=uid) for uid in user_ids
+    }
+
+
+def _notify(item, user_ids, verb, actor):
+    """Bell entries for the users who keep in-app notifications; immediate e-mails after commit."""
+    user_ids = {uid for uid in user_ids if actor is None or uid != actor.pk}
+    if not user_ids:
+        return []
+    prefs = _prefs(item.tenant_id, user_ids)
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(tenant_id=item.tenant_id, user_id=uid, item=item, actor=actor, verb=verb)
+            for uid in sorted(user_ids)
+            if prefs[uid].in_app or prefs[uid].email_immediate
+        ]
+    )
+    emailed = [n.pk for n in rows if prefs[n.user_id].email_immediate]
+    if emailed:
+        enqueue_on_commit("feeds.send_notification_emails", notification_ids=emailed)
+    return rows
