@@ -146,7 +146,7 @@ def test_the_readme_documents_the_compose_commands_and_every_environment_variabl
         assert " ".join(_compose()["services"][service]["command"]) in readme, (
             f"{service} command not in README"
         )
-    settings_src = (ROOT / "sopsocial" / "settings.py").read_text()
+    settings_src = (ROOT / "config" / "settings.py").read_text()
     variables = set(re.findall(r'env(?:_bool|_list)?\("([A-Z_]+)"', settings_src))
     missing = sorted(v for v in variables if f"`{v}`" not in readme)
     assert not missing, f"environment variables not documented in README: {missing}"
