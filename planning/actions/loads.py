@@ -1,8 +1,12 @@
 """Bulk loads of rows that `planning.imports.validate` has checked: file uploads, `manage.py
 import_planning`, the frePPLe demo and the ERP API all write through `do_load_rows`.
 
-A batch is one transaction (all or nothing), audited as one event per batch, and changes nothing when
-the same rows are loaded again (existing rows with equal values are left alone).
+A batch is one transaction (all or nothing), audited as one `planning.<kind>_load` event per batch, and
+changes nothing when the same rows are loaded again (existing rows with equal values are left alone).
+Master data (products, customers, facilities) is written object by object through the same write and
+after-write hook as the edit forms (`master._write_master_row`, `master._after_master_write`): same
+Subjects, same auto-follows (owner; creator when a person), and the batch event names every object it
+created or changed as a related subject, so it is on each one's trail. See `planning.actions.master`.
 """
 
 from decimal import Decimal
@@ -36,8 +40,12 @@ def do_load_rows(
             )
             counts.update(updated=changed, unchanged=len(rows) - changed)
             return counts
-        writer = _WRITERS[kind]
-        touched = writer(tenant, rows, counts, progress or (lambda i: None))
+        progress = progress or (lambda i: None)
+        if kind in _MASTER_WRITERS:
+            touched = _MASTER_WRITERS[kind](tenant, rows, counts, progress, creator=actor)
+        else:
+            touched = _WRITERS[kind](tenant, rows, counts, progress)
+        subjects = touched.pop("subjects", [])
         new_orders = touched.pop("new_orders", [])
         if counts["created"] or counts["updated"]:
             record(
@@ -47,6 +55,7 @@ def do_load_rows(
                 verb=f"planning.{kind}_load",
                 target=f"{source}: {counts['created']} new, {counts['updated']} changed {kind}",
                 after={"source": source, **counts},
+                related=subjects,
             )
             if kind in ("inventory", "actuals", "sales_orders"):
                 request_evaluation(tenant, f"{kind} {source}", touched)
@@ -125,10 +134,12 @@ def upsert_actuals(tenant, rows, counts, progress):
     )
 
 
-_WRITERS = {
+_MASTER_WRITERS = {
     "products": upsert_products,
     "customers": upsert_customers,
     "facilities": upsert_facilities,
+}
+_WRITERS = {
     "inventory": upsert_inventory,
     "actuals": upsert_actuals,
     "sales_orders": upsert_orders,
