@@ -19,6 +19,12 @@ The callers differ only in how they audit:
   10k link rows (one bulk insert) names the same objects; what the batch set is the file or API body,
   named in the event (`source`). The follows are still per object, and audited as `feeds.follow` by
   feeds, exactly as for a form.
+
+Cost: each new follow is a full `feeds.do_auto_follow` (membership and preference lookups, an audit
+event, an inbox backfill): measured at ~60 ms, so a 500-customer load with owners went from ~3 s to
+~34 s, and an upload by a person also makes them follow every object it creates. A batch follow in
+feeds (one lookup per user, one bulk insert, no backfill for subjects created in this transaction) is
+the fix; it belongs to feeds, which is being split in parallel.
 """
 
 from django.db import transaction
