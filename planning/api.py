@@ -18,7 +18,7 @@ from sopsocial.api.access import api_view, error_response
 from sopsocial.api.models import IdempotencyRecord
 from sopsocial.api.spec import Endpoint, register
 
-from . import imports
+from . import actions, imports
 from .models import PlanVersion, Product
 
 app_name = "planning_api"
@@ -166,7 +166,7 @@ def _bulk(request, tenant, api_key, kind, version=None):
     try:
         with transaction.atomic():
             actor, label = request.api_actor
-            counts = imports.apply(
+            counts = actions.do_load_rows(
                 tenant, kind, clean, actor=actor, actor_label=label, version=version, source=label or "API"
             )
             if idem_key:

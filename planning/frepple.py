@@ -5,7 +5,7 @@ locations -> facilities (the RDC is a DC, shops are depots; "All locations" skip
 customers, inventory (onhand, minimum) -> inventory snapshots as of the plan date, closed sales
 orders -> weekly actuals per item x customer x location (summed per ISO week). With `shift=True`
 every date moves by whole weeks so the history ends just before today, as frePPLe itself does.
-Everything goes through `imports.validate/apply`: all or nothing, idempotent.
+Everything goes through `imports.validate` and `actions.do_load_rows`: all or nothing, idempotent.
 """
 
 import csv
@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from . import imports
+from . import actions, imports
 from . import weeks as wk
 
 DEFAULT_DIR = Path(__file__).parent / "data" / "frepple" / "distribution_demo"
@@ -114,7 +114,7 @@ def import_distribution_demo(tenant, directory=DEFAULT_DIR, *, shift=False, acto
             clean, errors = imports.validate(tenant, kind, rows, first_row=2)
             if errors:
                 raise FreppleImportError(kind, errors)
-            results[kind] = imports.apply(
+            results[kind] = actions.do_load_rows(
                 tenant,
                 kind,
                 clean,

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError
 
+from planning import actions, imports
 from planning import api as planning_api
-from planning import imports
 from planning.models import Product
 from sopsocial.api.actions import do_create_api_key
 from sopsocial.audit.models import AuditEvent
@@ -64,14 +64,14 @@ def test_database_refusals_during_the_write_are_a_422_json(tenant, client, raw, 
     def refuse(*args, **kwargs):
         raise DataError("value too long")
 
-    monkeypatch.setattr(imports, "apply", refuse)
+    monkeypatch.setattr(actions, "do_load_rows", refuse)
     response = _post(client, tenant, "products_bulk", [PRODUCT], raw)
     assert response.status_code == 422 and response.json()["errors"][0]["message"]
 
     def invalid(*args, **kwargs):
         raise ValidationError({"qty": ["Enter a number."]})
 
-    monkeypatch.setattr(imports, "apply", invalid)
+    monkeypatch.setattr(actions, "do_load_rows", invalid)
     response = _post(client, tenant, "products_bulk", [PRODUCT], raw)
     assert response.status_code == 422 and response.json()["errors"] == [
         {"row": None, "field": "qty", "message": "Enter a number."}

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from planning import imports
+from planning import actions, imports
 from planning.models import Actual, Brand, Customer, Facility, InventorySnapshot, Product
 from sopsocial.audit.models import AuditEvent
 
@@ -65,7 +65,7 @@ def test_apply_failure_midway_writes_nothing(tenant, monkeypatch):
             raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        imports.apply(tenant, "products", clean, progress=boom)
+        actions.do_load_rows(tenant, "products", clean, progress=boom)
     assert not Product.objects.exists() and calls == [0, 1]
 
 
@@ -93,9 +93,9 @@ def test_inventory_and_actuals_reference_codes_and_unknown_codes_are_reported(te
         [{"sku": "NW-1", "customer": "CONTOSO", "facility": "LEEDS", "week": "2026-11-26", "qty": "10"}],
     )
     assert not errors
-    imports.apply(tenant, "actuals", clean)
+    actions.do_load_rows(tenant, "actuals", clean)
     assert Actual.objects.get().week.isoformat() == "2026-11-23"  # stored as the week's Monday
-    imports.apply(tenant, "inventory", imports.validate(tenant, "inventory", [rows[0]])[0])
+    actions.do_load_rows(tenant, "inventory", imports.validate(tenant, "inventory", [rows[0]])[0])
     assert InventorySnapshot.objects.get(product=product).on_hand == 6000
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone as real_timezone
 
 from planning import actions
+from planning.actions import versions
 from planning.models import PlanVersion, VersionStatus
 from sopsocial.audit.models import AuditEvent
 
@@ -51,15 +52,15 @@ def test_two_concurrent_new_drafts_get_different_numbers(monkeypatch):
     tenant = TenantFactory()
     plan = actions.ensure_plans(tenant)["demand"]
     start = pf.MONDAY
-    actions._cycle(tenant, start)  # the cycle exists; only the numbering races
+    versions._cycle(tenant, start)  # the cycle exists; only the numbering races
     barrier = threading.Barrier(2)
-    real_cycle = actions._cycle
+    real_cycle = versions._cycle
 
     def slow_cycle(*args, **kwargs):
         _rendezvous(barrier)  # between computing the number and inserting the version
         return real_cycle(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "_cycle", slow_cycle)
+    monkeypatch.setattr(versions, "_cycle", slow_cycle)
     outcomes = _run_both(
         lambda: actions.do_create_version(tenant=tenant, plan=plan, start_week=start), [(), ()]
     )
@@ -68,7 +69,7 @@ def test_two_concurrent_new_drafts_get_different_numbers(monkeypatch):
 
 
 class _SlowClock:
-    """Stands in for django.utils.timezone inside planning.actions: now() is called after the version
+    """Stands in for django.utils.timezone inside planning.actions.versions: now() is called after the version
     row is locked and before the published version is looked up."""
 
     def __init__(self, barrier):
@@ -88,7 +89,7 @@ def test_two_concurrent_publishes_leave_one_published_version(monkeypatch):
     old = pf.make_version(tenant, status=VersionStatus.PUBLISHED)
     a = pf.make_version(tenant, status=VersionStatus.APPROVED, based_on=old)
     b = pf.make_version(tenant, status=VersionStatus.APPROVED, based_on=old)
-    monkeypatch.setattr(actions, "timezone", _SlowClock(threading.Barrier(2)))
+    monkeypatch.setattr(versions, "timezone", _SlowClock(threading.Barrier(2)))
     outcomes = _run_both(
         lambda member, version: actions.check_transition(member, version, "publish"), [(alex, a), (priya, b)]
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planning import frepple, imports
+from planning import actions, frepple, imports
 from planning.models import PlanVersion
 from sopsocial.tenancy.models import Tenant
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             self._report(errors)
             raise CommandError(f"{len(errors)} problems; nothing imported")
         bar = ProgressBar(len(clean), self.stdout)
-        counts = imports.apply(
+        counts = actions.do_load_rows(
             tenant_obj,
             kind,
             clean,

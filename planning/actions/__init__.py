@@ -1,0 +1,66 @@
+"""Every planning write, one module per thing written (Zulip's `zerver/actions/` layout):
+
+- `master`: products, customers, facilities, brands... and their Subjects and auto-follows;
+- `versions`: plans, cycles, versions and their workflow (submit, approve, publish, new draft);
+- `cells`: one plan cell at a time (set, comment; `StaleCell`);
+- `entries`: many plan cells of a draft version at once;
+- `loads`: validated bulk rows of any kind (`do_load_rows`: imports, the ERP API, commands), with
+  `orders` for sales orders;
+- `_common`: roles, `parse_qty`, `request_evaluation`.
+
+Each `do_*` writes its rows and one audit event per change (or per batch for bulk loads) inside one
+transaction, writes an `EvaluationRequest` outbox row when numbers that rules read have changed, and
+queues the alerts evaluation task by name on commit (planning never imports alerts).
+
+Callers import from here (`from planning.actions import check_set_cell`); tests that patch a name patch
+it in the module that uses it (`planning.actions.versions._cycle`).
+"""
+
+from ._common import (
+    APPROVE_ROLES,
+    EDIT_ROLES,
+    EVALUATE_TASK,
+    MAX_QTY,
+    MAX_TAGGED_PRODUCTS,
+    PUBLISH_ROLES,
+    parse_qty,
+    request_evaluation,
+)
+from .cells import StaleCell, check_comment_cell, check_set_cell, do_set_cell
+from .entries import do_replace_entries
+from .loads import do_load_rows
+from .master import do_save_object
+from .versions import (
+    TRANSITIONS,
+    check_new_draft_from,
+    check_transition,
+    do_create_version,
+    ensure_plans,
+    lock_plan,
+    target_label,
+)
+
+__all__ = [
+    "APPROVE_ROLES",
+    "EDIT_ROLES",
+    "EVALUATE_TASK",
+    "MAX_QTY",
+    "MAX_TAGGED_PRODUCTS",
+    "PUBLISH_ROLES",
+    "TRANSITIONS",
+    "StaleCell",
+    "check_comment_cell",
+    "check_new_draft_from",
+    "check_set_cell",
+    "check_transition",
+    "do_create_version",
+    "do_load_rows",
+    "do_replace_entries",
+    "do_save_object",
+    "do_set_cell",
+    "ensure_plans",
+    "lock_plan",
+    "parse_qty",
+    "request_evaluation",
+    "target_label",
+]

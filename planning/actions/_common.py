@@ -1,0 +1,76 @@
+"""What every planning action shares: who may edit, approve and publish; reading a plan number; asking
+alerts to re-evaluate after numbers changed (an outbox row plus a task queued on commit; planning never
+imports alerts); the products to tag on a version's feed items."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from sopsocial.queue import enqueue_on_commit
+from sopsocial.tenancy.models import Role
+
+from ..models import EvaluationRequest, Product
+
+EDIT_ROLES = (Role.ADMIN, Role.PLANNER)
+APPROVE_ROLES = (Role.ADMIN, Role.PLANNER, Role.EXECUTIVE)
+PUBLISH_ROLES = (Role.ADMIN, Role.PLANNER)
+MAX_QTY = Decimal("999999999999")
+EVALUATE_TASK = "alerts.evaluate_pending"
+# A system feed item tags at most this many products; more would flood their followers.
+MAX_TAGGED_PRODUCTS = 5
+
+
+def _require(member, roles, doing):
+    if member.is_external or member.role not in roles:
+        raise PermissionDenied(f"Your role ({member.role}) may not {doing}.")
+
+
+def request_evaluation(tenant, reason, scope):
+    """The outbox row and the task queued on commit: alerts re-evaluate what these numbers touch."""
+    clean = {k: v for k, v in scope.items() if v not in (None, [], ())}
+    if "weeks" in clean:
+        clean["weeks"] = sorted({w.isoformat() if isinstance(w, dt.date) else w for w in clean["weeks"]})
+    EvaluationRequest.objects.create(tenant=tenant, reason=reason[:100], scope=clean)
+    enqueue_on_commit(EVALUATE_TASK, tenant_id=tenant.pk)
+
+
+def parse_qty(raw, field="qty"):
+    """A plan number: finite, not negative, at most two decimals. Raises ValidationError keyed by field."""
+    text = str(raw).strip().replace(",", "") if raw is not None else ""
+    if text == "":
+        raise ValidationError({field: ["Enter a number."]})
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [f"“{raw}” is not a number."]}) from None
+    if not value.is_finite():
+        raise ValidationError({field: ["Enter a finite number."]})
+    if value < 0:
+        raise ValidationError({field: ["A plan number cannot be negative."]})
+    if value > MAX_QTY:
+        raise ValidationError({field: ["That number is too large."]})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field: ["Use at most two decimals."]})
+    return value.quantize(Decimal("0.01"))
+
+
+def _changed_products(version):
+    """Subjects of the products changed in this version, to tag on its feed items: only when there are
+    few (a whole-plan reload would otherwise notify every product's followers)."""
+    ids = list(version.changes.values_list("product_id", flat=True).distinct()[: MAX_TAGGED_PRODUCTS + 1])
+    if not ids or len(ids) > MAX_TAGGED_PRODUCTS:
+        return []
+    return [p.subject for p in Product.objects.filter(pk__in=ids).select_related("subject")]
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _plain_dict(d):
+    return None if d is None else {k: _plain(v) for k, v in d.items()}

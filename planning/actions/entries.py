@@ -1,0 +1,94 @@
+"""Many plan cells of a draft version at once (file imports, the ERP API, management commands)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from feeds import actions as feed_actions
+from sopsocial.audit.actions import record
+
+from ..models import PlanChange, PlanEntry
+from ._common import _changed_products, request_evaluation
+
+
+def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, reason="import"):
+    """Upsert many cells of a draft version at once (imports, API). `rows` are validated dicts
+    (product, customer, facility, week, qty). One PlanChange per changed cell, one audit event for the
+    batch. Returns the number of changed cells."""
+    if not version.is_editable:
+        raise ValidationError({"version": ["Only a draft version can be loaded."]})
+    with transaction.atomic():
+        existing = {
+            (e.product_id, e.customer_id, e.facility_id, e.week): e
+            for e in version.entries.filter(product_id__in={r["product"].pk for r in rows})
+        }
+        creates, updates, changes = [], [], []
+        for r in rows:
+            key = (r["product"].pk, r["customer"].pk if r["customer"] else None, r["facility"].pk, r["week"])
+            entry = existing.get(key)
+            old = entry.qty if entry else Decimal(0)
+            if entry is not None and entry.qty == r["qty"]:
+                continue
+            if entry is None:
+                creates.append(
+                    PlanEntry(
+                        version=version,
+                        product=r["product"],
+                        customer=r["customer"],
+                        facility=r["facility"],
+                        week=r["week"],
+                        qty=r["qty"],
+                    )
+                )
+            else:
+                entry.qty, entry.revision = r["qty"], entry.revision + 1
+                updates.append(entry)
+            changes.append(
+                PlanChange(
+                    tenant=tenant,
+                    version=version,
+                    product=r["product"],
+                    customer=r["customer"],
+                    facility=r["facility"],
+                    week=r["week"],
+                    old_qty=old,
+                    new_qty=r["qty"],
+                    changed_by=actor,
+                    changed_by_label=actor_label or (actor.get_full_name() if actor else "system"),
+                    reason=reason,
+                )
+            )
+        PlanEntry.objects.bulk_create(creates, batch_size=1000)
+        PlanEntry.objects.bulk_update(updates, ["qty", "revision"], batch_size=1000)
+        PlanChange.objects.bulk_create(changes, batch_size=1000)
+        if changes:
+            record(
+                tenant=tenant,
+                actor=actor,
+                actor_label=actor_label,
+                verb="planning.entries_load",
+                subject=version.subject,
+                target=f"{len(changes)} cells of {version.subject.title}",
+                after={"cells": len(changes), "reason": reason},
+            )
+            feed_actions.do_create_system_item(
+                tenant=tenant,
+                subject=version.subject,
+                tagged=_changed_products(version),
+                actor=actor,
+                verb="plan load",
+                text=f"{actor_label or (actor.get_full_name() if actor else 'An import')} changed "
+                f"{len(changes)} cells of {version.subject.title} ({reason}).",
+                data={"version_id": version.pk, "cells": len(changes)},
+            )
+            request_evaluation(
+                tenant,
+                reason,
+                {
+                    "version_id": version.pk,
+                    "product_ids": sorted({c.product_id for c in changes}),
+                    "weeks": sorted({c.week for c in changes}),
+                },
+            )
+    return len(changes)

@@ -1,0 +1,146 @@
+"""Bulk loads of rows that `planning.imports.validate` has checked: file uploads, `manage.py
+import_planning`, the frePPLe demo and the ERP API all write through `do_load_rows`.
+
+A batch is one transaction (all or nothing), audited as one `planning.<kind>_load` event per batch, and
+changes nothing when the same rows are loaded again (existing rows with equal values are left alone).
+Master data (products, customers, facilities) is written object by object through the same write and
+after-write hook as the edit forms (`master._write_master_row`, `master._after_master_write`): same
+Subjects, same auto-follows (owner; creator when a person), and the batch event names every object it
+created or changed as a related subject, so it is on each one's trail. See `planning.actions.master`.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from sopsocial.audit.actions import record
+
+from .. import weeks as wk
+from ..models import Actual, InventorySnapshot, PlanVersion
+from ._common import request_evaluation
+from .entries import do_replace_entries
+from .master import upsert_customers, upsert_facilities, upsert_products
+from .orders import post_new_orders, upsert_orders
+
+
+def do_load_rows(
+    tenant, kind, rows, *, actor=None, actor_label=None, version=None, source="import", progress=None
+):
+    """Write validated rows in one transaction. Returns {"created": n, "updated": n, "unchanged": n}."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    with transaction.atomic():
+        if kind == "plan_entries":
+            version = (
+                PlanVersion.objects.select_for_update(of=("self",))
+                .select_related("plan", "subject")
+                .get(pk=version.pk)
+            )
+            changed = do_replace_entries(
+                tenant=tenant, version=version, rows=rows, actor=actor, actor_label=actor_label, reason=source
+            )
+            counts.update(updated=changed, unchanged=len(rows) - changed)
+            return counts
+        progress = progress or (lambda i: None)
+        if kind in _MASTER_WRITERS:
+            touched = _MASTER_WRITERS[kind](tenant, rows, counts, progress, creator=actor)
+        else:
+            touched = _WRITERS[kind](tenant, rows, counts, progress)
+        subjects = touched.pop("subjects", [])
+        new_orders = touched.pop("new_orders", [])
+        if counts["created"] or counts["updated"]:
+            record(
+                tenant=tenant,
+                actor=actor,
+                actor_label=actor_label,
+                verb=f"planning.{kind}_load",
+                target=f"{source}: {counts['created']} new, {counts['updated']} changed {kind}",
+                after={"source": source, **counts},
+                related=subjects,
+            )
+            if kind in ("inventory", "actuals", "sales_orders"):
+                request_evaluation(tenant, f"{kind} {source}", touched)
+        if new_orders:
+            post_new_orders(tenant, new_orders, actor)
+    return counts
+
+
+def _bulk_numbers(tenant, model, rows, counts, progress, key_fields, value_fields, make):
+    products = {r["product"].pk for r in rows}
+    existing = {
+        tuple(getattr(o, f) for f in key_fields): o
+        for o in model.objects.filter(tenant=tenant, product_id__in=products)
+    }
+    creates, updates = [], []
+    for i, row in enumerate(rows):
+        obj_values = make(row)
+        ident = tuple(obj_values[f] for f in key_fields)
+        obj = existing.get(ident)
+        if obj is None:
+            creates.append(model(tenant=tenant, **obj_values))
+        elif any(getattr(obj, f) != obj_values[f] for f in value_fields):
+            for f in value_fields:
+                setattr(obj, f, obj_values[f])
+            updates.append(obj)
+        else:
+            counts["unchanged"] += 1
+        progress(i)
+    model.objects.bulk_create(creates, batch_size=2000)
+    model.objects.bulk_update(updates, value_fields, batch_size=2000)
+    counts["created"] += len(creates)
+    counts["updated"] += len(updates)
+    changed = creates + updates
+    return {
+        "product_ids": sorted({o.product_id for o in changed}),
+        "facility_ids": sorted({o.facility_id for o in changed}),
+        "weeks": sorted({getattr(o, "week", None) or wk.week_start(o.as_of) for o in changed}),
+    }
+
+
+def upsert_inventory(tenant, rows, counts, progress):
+    return _bulk_numbers(
+        tenant,
+        InventorySnapshot,
+        rows,
+        counts,
+        progress,
+        ("product_id", "facility_id", "as_of"),
+        ["on_hand", "safety_stock"],
+        lambda r: {
+            "product_id": r["product"].pk,
+            "facility_id": r["facility"].pk,
+            "as_of": r["as_of"],
+            "on_hand": r["on_hand"],
+            "safety_stock": r["safety_stock"] or Decimal(0),
+        },
+    )
+
+
+def upsert_actuals(tenant, rows, counts, progress):
+    return _bulk_numbers(
+        tenant,
+        Actual,
+        rows,
+        counts,
+        progress,
+        ("product_id", "customer_id", "facility_id", "week"),
+        ["qty"],
+        lambda r: {
+            "product_id": r["product"].pk,
+            "customer_id": r["customer"].pk,
+            "facility_id": r["facility"].pk,
+            "week": r["week"],
+            "qty": r["qty"],
+        },
+    )
+
+
+_MASTER_WRITERS = {
+    "products": upsert_products,
+    "customers": upsert_customers,
+    "facilities": upsert_facilities,
+}
+_WRITERS = {
+    "inventory": upsert_inventory,
+    "actuals": upsert_actuals,
+    "sales_orders": upsert_orders,
+}

@@ -1,0 +1,205 @@
+"""Plans, cycles and versions: the two persistent plans, new (draft) versions, and the workflow
+draft -> submitted -> approved -> published (publishing supersedes the previous published version)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from feeds import actions as feed_actions
+from sopsocial.audit.actions import record
+from sopsocial.subjects.actions import save_with_subject
+
+from .. import weeks as wk
+from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
+from ._common import (
+    APPROVE_ROLES,
+    EDIT_ROLES,
+    PUBLISH_ROLES,
+    _changed_products,
+    _require,
+    request_evaluation,
+)
+
+
+def ensure_plans(tenant):
+    """The two persistent plans (created on first use, with their followable subjects)."""
+    plans = {p.plan_type: p for p in Plan.objects.filter(tenant=tenant).select_related("subject")}
+    for plan_type in PlanType.values:
+        if plan_type not in plans:
+            with transaction.atomic():
+                plan = save_with_subject(Plan(tenant=tenant, plan_type=plan_type))
+                record(tenant=tenant, verb="planning.plan_create", subject=plan.subject, target=str(plan))
+            plans[plan_type] = plan
+    return plans
+
+
+def _cycle(tenant, day):
+    cycle, _ = PlanCycle.objects.get_or_create(tenant=tenant, month=wk.month_start(day))
+    return cycle
+
+
+def lock_plan(plan):
+    """Serialise version numbering and publishing of one plan (call inside transaction.atomic())."""
+    return Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+
+
+def do_create_version(
+    *,
+    tenant,
+    plan,
+    start_week,
+    weeks=26,
+    actor=None,
+    based_on=None,
+    name="",
+    status=VersionStatus.DRAFT,
+    cycle_day=None,
+):
+    """A new empty version of `plan` (its subject's parent is the plan's subject). Audited."""
+    with transaction.atomic():
+        # Lock the plan row: locking the last version cannot stop a concurrent draft from computing the
+        # same number (it does not see our insert, and with no versions there is nothing to lock).
+        lock_plan(plan)
+        last = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+        version = PlanVersion(
+            tenant=tenant,
+            plan=plan,
+            cycle=_cycle(tenant, cycle_day or start_week),
+            number=(last.number + 1) if last else 1,
+            name=name,
+            status=status,
+            based_on=based_on,
+            start_week=wk.week_start(start_week),
+            weeks=weeks,
+            created_by=actor,
+        )
+        save_with_subject(version)
+        record(
+            tenant=tenant,
+            actor=actor,
+            verb="planning.version_create",
+            subject=version.subject,
+            target=version.subject.title,
+            after={"status": version.status, "based_on": based_on.pk if based_on else None},
+        )
+    return version
+
+
+def check_new_draft_from(member, source, *, today=None):
+    """A new draft copying `source` (normally the published version) from this week on."""
+    _require(member, EDIT_ROLES, "start a new draft")
+    start = wk.week_start(today or timezone.localdate())
+    with transaction.atomic():
+        version = do_create_version(
+            tenant=member.tenant,
+            plan=source.plan,
+            start_week=start,
+            weeks=source.weeks,
+            actor=member.user,
+            based_on=source,
+        )
+        last = start + dt.timedelta(weeks=version.weeks - 1)
+        PlanEntry.objects.bulk_create(
+            PlanEntry(version=version, product_id=p, customer_id=c, facility_id=f, week=w, qty=q)
+            for p, c, f, w, q in source.entries.filter(week__gte=start, week__lte=last).values_list(
+                "product_id", "customer_id", "facility_id", "week", "qty"
+            )
+        )
+    return version
+
+
+TRANSITIONS = {
+    # action: (from statuses, to status, roles, words)
+    "submit": ((VersionStatus.DRAFT,), VersionStatus.SUBMITTED, EDIT_ROLES, "submit a plan"),
+    "reopen": (
+        (VersionStatus.SUBMITTED, VersionStatus.APPROVED),
+        VersionStatus.DRAFT,
+        EDIT_ROLES,
+        "reopen a plan",
+    ),
+    "approve": ((VersionStatus.SUBMITTED,), VersionStatus.APPROVED, APPROVE_ROLES, "approve a plan"),
+    "publish": ((VersionStatus.APPROVED,), VersionStatus.PUBLISHED, PUBLISH_ROLES, "publish a plan"),
+}
+
+
+def check_transition(member, version, action):
+    """Move a version along draft -> submitted -> approved -> published. Publishing supersedes the
+    plan's previously published version. Audited, posted on the version's feed, evaluated by alerts."""
+    if action not in TRANSITIONS:
+        raise ValidationError({"action": ["Unknown action."]})
+    sources, target, roles, words = TRANSITIONS[action]
+    _require(member, roles, words)
+    with transaction.atomic():
+        if action == "publish":
+            # two approved versions published at once would both supersede the old one and then collide
+            # on the one-published-version index: publishing takes the plan lock first
+            lock_plan(version.plan)
+        # of=("self",): lock the version row only. Locking the joined subject row too would block every
+        # insert that references the subject (feed items, audit links) while this waits for the audit lock.
+        version = (
+            PlanVersion.objects.select_for_update(of=("self",))
+            .select_related("plan", "subject")
+            .get(pk=version.pk)
+        )
+        if version.status not in sources:
+            raise ValidationError(
+                {
+                    "action": [
+                        f"A {version.get_status_display().lower()} version cannot be {target_label(action)}."
+                    ]
+                }
+            )
+        old = version.status
+        now = timezone.now()
+        superseded = None
+        if action == "publish":
+            superseded = PlanVersion.objects.filter(plan=version.plan, status=VersionStatus.PUBLISHED).first()
+            if superseded:
+                superseded.status = VersionStatus.SUPERSEDED
+                superseded.save(update_fields=["status"])
+                record(
+                    tenant=member.tenant,
+                    actor=member.user,
+                    verb="planning.version_supersede",
+                    subject=superseded.subject,
+                    target=superseded.subject.title,
+                    before={"status": VersionStatus.PUBLISHED},
+                    after={"status": VersionStatus.SUPERSEDED, "by_version": version.pk},
+                )
+            version.published_at, version.published_by = now, member.user
+        elif action == "approve":
+            version.approved_at, version.approved_by = now, member.user
+        elif action == "submit":
+            version.submitted_at = now
+        version.status = target
+        version.save()
+        record(
+            tenant=member.tenant,
+            actor=member.user,
+            verb=f"planning.version_{action}",
+            subject=version.subject,
+            target=version.subject.title,
+            before={"status": old},
+            after={"status": target},
+        )
+        changed = _changed_products(version)
+        feed_actions.do_create_system_item(
+            tenant=member.tenant,
+            subject=version.subject,
+            tagged=changed,
+            actor=member.user,
+            verb=f"plan {action}",
+            text=f"{member.display_name} {target_label(action)} {version.subject.title}.",
+            data={"version_id": version.pk, "status": target},
+        )
+        if action in ("approve", "publish"):
+            request_evaluation(member.tenant, f"version {action}", {"version_id": version.pk})
+    return version
+
+
+def target_label(action):
+    return {"submit": "submitted", "reopen": "reopened", "approve": "approved", "publish": "published"}[
+        action
+    ]
