@@ -21,7 +21,7 @@ from sopsocial.pages.panels import panels_for
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
 from . import access, actions, exports, forms, imports, selectors
-from . import math as pm
+from . import plan_math as pm
 from . import weeks as wk
 from .charts import line_chart
 from .models import (
