@@ -3,16 +3,14 @@ planning is internal (partner users get 404; an object's page sends them to its 
 planner or admin."""
 
 import datetime as dt
-import math
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,16 +18,13 @@ from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.pages.panels import panels_for
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
-from . import access, actions, exports, forms, imports, selectors
-from . import plan_math as pm
+from . import access, actions, exports, forms, imports, reports, selectors
 from . import weeks as wk
-from .charts import line_chart
 from .models import (
     Brand,
     Customer,
     Event,
     Facility,
-    PlanType,
     PlanVersion,
     Product,
     ProductionJob,
@@ -307,56 +302,11 @@ def compare(request, member):
         if a.plan_id != b.plan_id:
             ctx["error"] = "Compare two versions of the same plan."
         else:
-            delta, dims = selectors.compare_versions(a, b)
-            changed = delta[delta["changed"]]
-            names = _names(member.tenant)
-            ctx.update(
-                total_a=float(delta["qty"].sum()),
-                total_b=float(delta["qty_prev"].sum()),
-                changed_count=len(changed),
-                cells=len(delta),
-                rows=[
-                    _delta_row(r, names)
-                    for r in changed.sort_values("delta", key=abs, ascending=False).head(300).itertuples()
-                ],
-            )
-            ctx["total_delta"] = ctx["total_a"] - ctx["total_b"]
+            ctx.update(reports.compare_report(member.tenant, a, b))
     return render(request, "planning/compare.html", ctx)
 
 
-def _names(tenant):
-    return {
-        "product": dict(Product.objects.filter(tenant=tenant).values_list("pk", "name")),
-        "customer": dict(Customer.objects.filter(tenant=tenant).values_list("pk", "name")),
-        "facility": dict(Facility.objects.filter(tenant=tenant).values_list("pk", "name")),
-    }
-
-
-def _delta_row(r, names):
-    raw = getattr(r, "customer_id", None)  # supply versions have no customer column
-    cid = int(raw) if isinstance(raw, (int, float)) and not math.isnan(raw) else None
-    return {
-        "product": names["product"].get(r.product_id),
-        "customer": names["customer"].get(cid) if cid else "",
-        "facility": names["facility"].get(r.facility_id),
-        "week": r.week.date(),
-        "a": r.qty,
-        "b": r.qty_prev,
-        "delta": r.delta,
-        "pct": None if math.isnan(r.delta_pct) else r.delta_pct,
-    }
-
-
 # --- numbers: projection and accuracy ------------------------------------------------------------
-
-
-def projection_context(tenant, product_ids=None, facility_ids=None):
-    demand = selectors.working_version(tenant, PlanType.DEMAND)
-    supply = selectors.working_version(tenant, PlanType.SUPPLY)
-    proj = selectors.projection_for(
-        tenant, demand, supply, product_ids=product_ids, facility_ids=facility_ids
-    )
-    return demand, supply, proj
 
 
 @tenant_view
@@ -365,115 +315,23 @@ def projection(request, member):
     facility = (
         access.access_facility(member, request.GET["facility"]) if request.GET.get("facility") else None
     )
-    demand, supply, proj = projection_context(
-        member.tenant, [product.pk] if product else None, [facility.pk] if facility else None
-    )
-    names = _names(member.tenant)
-    below = pm.below_safety_weeks(proj) if not proj.empty else None
-    summary = []
-    if below is not None and not below.empty:
-        for r in below.sort_values("first_week_below").head(100).itertuples():
-            summary.append(
-                {
-                    "product": names["product"].get(r.product_id),
-                    "product_id": r.product_id,
-                    "facility": names["facility"].get(r.facility_id),
-                    "facility_id": r.facility_id,
-                    "weeks": r.weeks_below,
-                    "first": r.first_week_below.date(),
-                }
-            )
-    charts, tables = [], []
-    if product is not None:
-        for fid, part in proj.groupby("facility_id"):
-            labels = [wk.label(w.date()) for w in part["week"]]
-            charts.append(
-                line_chart(
-                    labels,
-                    [
-                        ("Projected stock", list(part["projected"])),
-                        ("Safety stock", list(part["safety_stock"])),
-                    ],
-                    title=f"{product.name} at {names['facility'].get(fid)}",
-                    dashed={"Safety stock"},
-                )
-            )
-            tables.append({"facility": names["facility"].get(fid), "rows": part.to_dict("records")})
     return render(
         request,
         "planning/projection.html",
         {
-            "demand": demand,
-            "supply": supply,
+            **reports.projection_report(member.tenant, product, facility),
             "product": product,
             "facility": facility,
-            "summary": summary,
-            "charts": charts,
-            "tables": tables,
             "products": Product.objects.filter(tenant=member.tenant),
             "facilities": Facility.objects.filter(tenant=member.tenant),
         },
     )
 
 
-def accuracy_context(tenant, product_ids=None, customer_ids=None, by=("product_id",)):
-    w0 = wk.week_start(timezone.localdate())
-    actuals = selectors.actuals_frame(tenant, product_ids=product_ids, customer_ids=customer_ids)
-    forecast = selectors.frozen_forecast_frame(tenant, product_ids=product_ids, before=w0)
-    if customer_ids is not None and not forecast.empty:
-        forecast = forecast[forecast["customer_id"].isin(customer_ids)]
-    source = "frozen plans"
-    if forecast.empty:
-        forecast = pm.naive_forecast(actuals, ["product_id", "customer_id", "facility_id"])
-        source = "4-week moving average (no frozen plan covers past weeks)"
-    if not forecast.empty:
-        # judge the forecast only on the weeks it covers
-        actuals = actuals[actuals["week"] >= forecast["week"].min()]
-    result = pm.accuracy(forecast, actuals, list(by))
-    return result, forecast, actuals, source
-
-
 @tenant_view
 def accuracy(request, member):
     by = "customer_id" if request.GET.get("by") == "customer" else "product_id"
-    result, forecast, actuals, source = accuracy_context(member.tenant, by=(by,))
-    names = _names(member.tenant)["product" if by == "product_id" else "customer"]
-    rows = [
-        {"name": names.get(r[by]), "id": r[by], **r}
-        for r in result.sort_values("wmape", ascending=False).to_dict("records")
-    ]
-    total = pm.accuracy(forecast, actuals, []).to_dict("records")
-    weekly_a = actuals.groupby("week")["qty"].sum()
-    weekly_f = forecast.groupby("week")["qty"].sum().reindex(weekly_a.index)
-    chart = line_chart(
-        [wk.label(w.date()) for w in weekly_a.index],
-        [("Actual", list(weekly_a)), ("Forecast", [None if math.isnan(v) else v for v in weekly_f])],
-        title="Plan vs actuals, all products",
-    )
-    return render(
-        request,
-        "planning/accuracy.html",
-        {
-            "rows": rows,
-            "by": by,
-            "total": total[0] if total else None,
-            "source": source,
-            "chart": chart,
-            "over_time": _accuracy_over_time_chart(forecast, actuals),
-        },
-    )
-
-
-def _accuracy_over_time_chart(forecast, actuals):
-    monthly = pm.accuracy_over_time(forecast, actuals, freq="M")
-    if monthly.empty:
-        return ""
-    labels = [p.strftime("%b %Y") for p in monthly["period"]]
-    return line_chart(
-        labels,
-        [("WMAPE %", list(monthly["wmape"])), ("Bias %", list(monthly["bias_pct"]))],
-        title="Forecast accuracy per month",
-    )
+    return render(request, "planning/accuracy.html", {**reports.accuracy_report(member.tenant, by), "by": by})
 
 
 # --- imports -------------------------------------------------------------------------------------
@@ -682,94 +540,18 @@ def master_detail(kind):
 
 
 def _product_extras(member, product):
-    demand, supply, proj = projection_context(member.tenant, [product.pk])
-    facilities = dict(Facility.objects.filter(tenant=member.tenant).values_list("pk", "name"))
-    charts = []
-    for fid, part in proj.groupby("facility_id"):
-        charts.append(
-            line_chart(
-                [wk.label(w.date()) for w in part["week"]],
-                [("Projected stock", list(part["projected"])), ("Safety stock", list(part["safety_stock"]))],
-                title=f"Projected stock at {facilities.get(fid)}",
-                dashed={"Safety stock"},
-            )
-        )
-    result, forecast, actuals, source = accuracy_context(member.tenant, product_ids=[product.pk], by=())
-    return {
-        "charts": charts,
-        "accuracy": result.to_dict("records")[0] if not result.empty else None,
-        "accuracy_source": source,
-        "projection_link": f"?product={product.pk}",
-    }
+    return {**reports.product_report(member.tenant, product), "projection_link": f"?product={product.pk}"}
 
 
 def _customer_extras(member, customer):
-    w0 = wk.week_start(timezone.localdate())
-    acts = selectors.actuals_frame(
-        member.tenant, customer_ids=[customer.pk], since=w0 - dt.timedelta(weeks=26)
-    )
-    demand = selectors.demand_frame(
-        selectors.working_version(member.tenant, PlanType.DEMAND), customer_ids=[customer.pk]
-    )
-    weekly_a = acts.groupby("week")["qty"].sum()
-    weekly_d = demand.groupby("week")["qty"].sum()
-    weeks = sorted(set(weekly_a.index) | set(weekly_d.index))
-    chart = line_chart(
-        [wk.label(w.date()) for w in weeks],
-        [("Actual", [weekly_a.get(w) for w in weeks]), ("Plan", [weekly_d.get(w) for w in weeks])],
-        title=f"{customer.name}: actuals and plan",
-    )
-    result, *_rest = accuracy_context(member.tenant, customer_ids=[customer.pk], by=())
     return {
-        "charts": [chart],
-        "accuracy": result.to_dict("records")[0] if not result.empty else None,
+        **reports.customer_report(member.tenant, customer),
         "orders": customer.orders.select_related("facility")[:20],
     }
 
 
 def _facility_extras(member, facility):
-    demand, supply, proj = projection_context(member.tenant, facility_ids=[facility.pk])
-    names = dict(Product.objects.filter(tenant=member.tenant).values_list("pk", "name"))
-    low = []
-    if not proj.empty:
-        agg = (
-            proj.groupby("product_id")
-            .agg(lowest=("projected", "min"), safety=("safety_stock", "max"), below=("below_safety", "sum"))
-            .reset_index()
-        )
-        for r in agg.sort_values("below", ascending=False).head(60).itertuples():
-            low.append(
-                {
-                    "product": names.get(r.product_id),
-                    "product_id": r.product_id,
-                    "lowest": r.lowest,
-                    "safety": r.safety,
-                    "below": int(r.below),
-                }
-            )
-    cap = list(facility.capacities.order_by("week")[:26])
-    load = {}
-    if supply is not None:
-        load = dict(
-            supply.entries.filter(facility=facility)
-            .values("week")
-            .annotate(total=Sum("qty"))
-            .values_list("week", "total")
-        )
-    charts = []
-    if cap:
-        charts.append(
-            line_chart(
-                [wk.label(c.week) for c in cap],
-                [
-                    ("Supply", [float(load.get(c.week, 0)) for c in cap]),
-                    ("Capacity", [float(c.capacity) for c in cap]),
-                ],
-                title=f"{facility.name}: supply against capacity",
-                dashed={"Capacity"},
-            )
-        )
-    return {"stock_rows": low, "charts": charts}
+    return reports.facility_report(member.tenant, facility)
 
 
 def _order_extras(member, order):
