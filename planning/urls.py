@@ -20,11 +20,11 @@ urlpatterns = [
     path("s/<int:subject_id>/details/", shared_views.shared_details, name="shared_details"),
 ]
 
-for kind, plural in master.PLURAL.items():
+for mk in master.MASTER_KINDS.values():
     urlpatterns += [
-        path(f"planning/{plural}/", master.master_list(kind), name=plural),
-        path(f"planning/{plural}/<int:{kind}_id>/", master.master_detail(kind), name=kind),
-        path(f"planning/{plural}/<int:{kind}_id>/edit/", master.master_edit(kind), name=f"{kind}_edit"),
+        path(f"planning/{mk.plural}/", master.master_list(mk), name=mk.plural),
+        path(f"planning/{mk.plural}/<int:{mk.key}_id>/", master.master_detail(mk), name=mk.key),
+        path(f"planning/{mk.plural}/<int:{mk.key}_id>/edit/", master.master_edit(mk), name=f"{mk.key}_edit"),
     ]
-    if kind != "order":  # orders come from the ERP (API or import)
-        urlpatterns.append(path(f"planning/{plural}/new/", master.master_edit(kind), name=f"{kind}_new"))
+    if mk.creatable:
+        urlpatterns.append(path(f"planning/{mk.plural}/new/", master.master_edit(mk), name=f"{mk.key}_new"))
