@@ -31,27 +31,14 @@ def versions(request, member):
     )
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @tenant_view
 def grid(request, member, version_id):
     version = access.access_version(member, version_id)
-    form = forms.GridFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    the_grid = selectors.grid_for(
-        version,
-        brand_id=filters.get("brand"),
-        family=filters.get("family"),
-        customer_id=filters.get("customer"),
-        facility_id=filters.get("facility"),
-        q=filters.get("q"),
-        add_product=filters.get("add_product"),
-    )
+    form = forms.GridFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form)
+    filters = form.cleaned_data
+    the_grid = selectors.grid_for(version, **form.grid_filters(), add_product=filters["add_product"])
     can_edit = version.is_editable and member.role in actions.EDIT_ROLES
     _render_cells(
         the_grid,
@@ -92,20 +79,21 @@ def _render_cells(grid, cell_url, can_edit):
 @tenant_view
 def grid_export(request, member, version_id):
     version = access.access_version(member, version_id)
-    the_grid = selectors.grid_for(
-        version,
-        brand_id=_int(request.GET.get("brand")),
-        family=request.GET.get("family") or None,
-        customer_id=_int(request.GET.get("customer")),
-        facility_id=_int(request.GET.get("facility")),
-        q=request.GET.get("q") or None,
-    )
+    form = forms.GridFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(request, form)
+    the_grid = selectors.grid_for(version, **form.grid_filters())
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     body, content_type = exports.grid_file(the_grid, fmt)
     response = HttpResponse(body, content_type=content_type)
     name = f"{version.plan.plan_type}-v{version.number}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _bad_filters(request, form):
+    # a hand-edited or stale link: say which filter is wrong rather than show or export something else
+    return render(request, "400.html", {"reason": form.problem()}, status=400)
 
 
 def _cell_objects(member, version, data):
