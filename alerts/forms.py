@@ -6,7 +6,7 @@ from sopsocial.subjects.models import Subject
 
 from .kinds import KIND_CHOICES, KINDS
 from .models import Severity
-from .scope import SCOPE_KINDS, family_names
+from .scope import SCOPE_KINDS, SCOPE_PLURALS, family_names
 
 
 class RuleForm(forms.Form):
@@ -58,7 +58,7 @@ class RuleForm(forms.Form):
                 choices=list(choices),
                 coerce=int,
                 required=False,
-                label=f"Only these {kind.label.lower()}s",
+                label=f"Only these {SCOPE_PLURALS[key]}",
                 help_text="None selected: all.",
                 widget=forms.SelectMultiple(attrs={"size": 4}),
             )

@@ -13,6 +13,8 @@ SCOPE_KINDS = {
     "customer_ids": SubjectKind.CUSTOMER,
     "facility_ids": SubjectKind.FACILITY,
 }
+# spelled out: label + "s" says "facilitys"
+SCOPE_PLURALS = {"brand_ids": "brands", "customer_ids": "customers", "facility_ids": "facilities"}
 
 
 def family_names(tenant):

@@ -128,12 +128,33 @@ class OrderStatusForm(TenantModelForm):
 
 
 class GridFilterForm(forms.Form):
+    """The grid's filters, read by the grid and by its export alike so the two cannot drift apart.
+    Bind it to `request.GET` even when empty: no filter is a valid (unfiltered) grid."""
+
     brand = forms.IntegerField(required=False)
     family = forms.CharField(required=False, max_length=100)
     customer = forms.IntegerField(required=False)
     facility = forms.IntegerField(required=False)
     q = forms.CharField(required=False, max_length=100, label="Search products")
+    # not a filter: the grid's "Add a row" shows this product's empty series (the export leaves it out)
     add_product = forms.IntegerField(required=False)
+
+    def grid_filters(self):
+        """`selectors.grid_for`'s filter arguments (valid forms only)."""
+        data = self.cleaned_data
+        return {
+            "brand_id": data["brand"],
+            "family": data["family"] or None,
+            "customer_id": data["customer"],
+            "facility_id": data["facility"],
+            "q": data["q"] or None,
+        }
+
+    def problem(self):
+        """What is wrong, in one line, for the 400 page."""
+        return "Bad grid filter: " + "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in self.errors.items()
+        )
 
 
 class CellForm(forms.Form):

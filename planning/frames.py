@@ -1,4 +1,4 @@
-"""Querysets read into pandas frames, the way plan math wants them (see planning.math.frame).
+"""Querysets read into pandas frames, the way plan math wants them (see planning.plan_math.frame).
 
 On PostgreSQL the rows come through `COPY (SELECT ...) TO STDOUT` as CSV parsed by pandas in C: a
 million plan cells fetched as Python tuples (a date, a Decimal and three ints each) then converted
@@ -13,11 +13,11 @@ import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
-from . import math as pm
+from . import plan_math as pm
 
 
 def read_frame(queryset, columns):
-    """`queryset.values_list(*columns)` as a frame typed as `planning.math.frame` types it."""
+    """`queryset.values_list(*columns)` as a frame typed as `planning.plan_math.frame` types it."""
     try:
         sql, params = queryset.values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # an empty id filter: Django knows there is nothing to read

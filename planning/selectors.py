@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Q
 
-from . import math as pm
+from . import plan_math as pm
 from . import weeks as wk
 from .frames import read_frame
 from .models import (

@@ -1,29 +1,30 @@
 from django.urls import path
 
-from . import shared_views, views
+from . import shared_views
+from .views import grid, imports, master, numbers
 
 app_name = "planning"
 
 urlpatterns = [
-    path("planning/", views.versions, name="versions"),
-    path("planning/versions/<int:version_id>/", views.grid, name="grid"),
-    path("planning/versions/<int:version_id>/export/", views.grid_export, name="grid_export"),
-    path("planning/versions/<int:version_id>/cell/", views.cell, name="cell"),
-    path("planning/versions/<int:version_id>/cell/comment/", views.cell_comment, name="cell_comment"),
-    path("planning/versions/<int:version_id>/status/", views.transition, name="transition"),
-    path("planning/versions/<int:version_id>/new-draft/", views.new_draft, name="new_draft"),
-    path("planning/compare/", views.compare, name="compare"),
-    path("planning/projection/", views.projection, name="projection"),
-    path("planning/accuracy/", views.accuracy, name="accuracy"),
-    path("planning/import/", views.import_file, name="import"),
+    path("planning/", grid.versions, name="versions"),
+    path("planning/versions/<int:version_id>/", grid.grid, name="grid"),
+    path("planning/versions/<int:version_id>/export/", grid.grid_export, name="grid_export"),
+    path("planning/versions/<int:version_id>/cell/", grid.cell, name="cell"),
+    path("planning/versions/<int:version_id>/cell/comment/", grid.cell_comment, name="cell_comment"),
+    path("planning/versions/<int:version_id>/status/", grid.transition, name="transition"),
+    path("planning/versions/<int:version_id>/new-draft/", grid.new_draft, name="new_draft"),
+    path("planning/compare/", numbers.compare, name="compare"),
+    path("planning/projection/", numbers.projection, name="projection"),
+    path("planning/accuracy/", numbers.accuracy, name="accuracy"),
+    path("planning/import/", imports.import_file, name="import"),
     path("s/<int:subject_id>/details/", shared_views.shared_details, name="shared_details"),
 ]
 
-for kind, plural in views.PLURAL.items():
+for mk in master.MASTER_KINDS.values():
     urlpatterns += [
-        path(f"planning/{plural}/", views.master_list(kind), name=plural),
-        path(f"planning/{plural}/<int:{kind}_id>/", views.master_detail(kind), name=kind),
-        path(f"planning/{plural}/<int:{kind}_id>/edit/", views.master_edit(kind), name=f"{kind}_edit"),
+        path(f"planning/{mk.plural}/", master.master_list(mk), name=mk.plural),
+        path(f"planning/{mk.plural}/<int:{mk.key}_id>/", master.master_detail(mk), name=mk.key),
+        path(f"planning/{mk.plural}/<int:{mk.key}_id>/edit/", master.master_edit(mk), name=f"{mk.key}_edit"),
     ]
-    if kind != "order":  # orders come from the ERP (API or import)
-        urlpatterns.append(path(f"planning/{plural}/new/", views.master_edit(kind), name=f"{kind}_new"))
+    if mk.creatable:
+        urlpatterns.append(path(f"planning/{mk.plural}/new/", master.master_edit(mk), name=f"{mk.key}_new"))

@@ -1,6 +1,6 @@
 """What a rule evaluates: its scope narrowed by the changed slice, and the frames planning does not
 already provide (capacity, order lines, subject and name maps). Plan, stock and actuals frames come from
-`planning.selectors`, the maths from `planning.math`.
+`planning.selectors`, the maths from `planning.plan_math`.
 
 Rows come straight from the database into pandas (no model instances).
 """

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from planning import math as pm
+from planning import plan_math as pm
 from planning import selectors as ps
 from planning.models import OrderStatus, PlanType
 

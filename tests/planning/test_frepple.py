@@ -3,7 +3,7 @@
 import math
 
 from planning import frepple, selectors
-from planning import math as pm
+from planning import plan_math as pm
 from planning.models import Actual, Customer, Facility, InventorySnapshot, Product
 
 

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from planning import math as pm
+from planning import plan_math as pm
 
 W = pd.date_range("2026-11-23", periods=4, freq="7D")
 

@@ -1,0 +1,53 @@
+"""The import screen: upload a CSV or XLSX of master data, actuals or plan entries; nothing lands unless
+every row is valid."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from sopsocial.tenancy.access import PLANNERS, tenant_view
+
+from .. import forms, imports
+from ..models import PlanVersion
+
+
+@tenant_view(roles=PLANNERS)
+@require_http_methods(["GET", "POST"])
+def import_file(request, member):
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    errors, counts = [], None
+    if request.method == "POST" and form.is_valid():
+        kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
+        version = None
+        if kind == "plan_entries" and form.cleaned_data.get("version"):
+            version = PlanVersion.objects.filter(
+                tenant=member.tenant, pk=form.cleaned_data["version"]
+            ).first()
+        try:
+            rows = imports.read_table(upload.name, upload.read())
+            clean, errors = imports.validate(member.tenant, kind, rows, first_row=2, version=version)
+            if not errors:
+                counts = imports.apply(
+                    member.tenant,
+                    kind,
+                    clean,
+                    actor=member.user,
+                    version=version,
+                    source=f"upload {upload.name}",
+                )
+        except ValueError as e:
+            errors = [{"row": None, "field": "file", "message": str(e)}]
+    return render(
+        request,
+        "planning/import.html",
+        {
+            "form": form,
+            "errors": errors[:500],
+            "error_count": len(errors),
+            "counts": counts,
+            "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
+                "plan", "cycle"
+            ),
+            "specs": {k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items()},
+        },
+        status=422 if errors or form.errors else 200,
+    )
