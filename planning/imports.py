@@ -297,8 +297,3 @@ def read_table(upload_name, data, *, max_rows=None):
     return [
         {k: (v.strip() if isinstance(v, str) else v) for k, v in r.items()} for r in df.to_dict("records")
     ]
-
-
-# Kept so callers not yet moved (planning/views.py, being split in parallel) keep working; new code calls
-# `planning.actions.do_load_rows`.
-apply = actions.do_load_rows

@@ -6,6 +6,7 @@ The functions other apps call:
   check_create_post(member, *, subject, body, tagged=(), files=(), visibility="internal") -> Post
   do_create_system_item(*, tenant, subject, tagged=(), actor=None, verb, text, data=None, kind="system")
   do_follow(member, subject) / do_unfollow(member, subject) / do_auto_follow(tenant=, user=, subject=)
+  do_auto_follow_many(tenant=, pairs=[(user, subject), ...])  (a batch, in a fixed number of queries)
 All work inside an outer transaction.atomic (their side effects wait for the outermost commit).
 
 Where they live: posts and system items in `posts`, comments/reactions/forwards in `conversation`,
@@ -23,7 +24,7 @@ from .conversation import (
     do_forward_post,
     do_toggle_reaction,
 )
-from .follows import do_auto_follow, do_follow, do_unfollow
+from .follows import do_auto_follow, do_auto_follow_many, do_follow, do_unfollow
 from .posts import (
     MAX_TAGS,
     check_create_post,
@@ -45,6 +46,7 @@ __all__ = [
     "check_edit_post",
     "check_forward_post",
     "do_auto_follow",
+    "do_auto_follow_many",
     "do_create_comment",
     "do_create_post",
     "do_create_system_item",

@@ -78,12 +78,68 @@ def do_unfollow(member, subject):
 
 def do_auto_follow(*, tenant, user, subject):
     """Follow what the user created or owns, unless they turned auto-follow off. Other apps call this
-    from their create actions (a planner who creates a plan follows it)."""
-    member = (
-        Membership.objects.filter(tenant=tenant, user=user, is_active=True).select_related("tenant").first()
-    )
-    if member is None or not _prefs(tenant.pk, [user.pk])[user.pk].auto_follow:
-        return False
-    if Follow.objects.filter(user=user, subject=subject).exists():
-        return False
-    return do_follow(member, subject, source=Follow.Source.AUTO)
+    from their create actions (a planner who creates a plan follows it). Returns True when a new
+    follow was made."""
+    return bool(do_auto_follow_many(tenant=tenant, pairs=[(user, subject)]))
+
+
+def do_auto_follow_many(*, tenant, pairs):
+    """Auto-follow for a whole batch of (user, subject) pairs (a 10k-row import whose customers have
+    account managers) in a fixed number of queries: people without an active membership or with
+    auto-follow off are passed over, existing follows are kept, the new ones are inserted at once.
+    Audited `feeds.follow` once per person (on the subject when there is one, else naming every subject
+    as related, so each trail shows it). Subjects that already have items backfill the inbox; a subject
+    created in this batch has none. Returns the number of follows made. Runs in the caller's
+    transaction (or its own)."""
+    wanted = {(user.pk, subject.pk): (user, subject) for user, subject in pairs}
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        user_ids = {uid for uid, _ in wanted}
+        members = {
+            m.user_id: m
+            for m in Membership.objects.filter(
+                tenant=tenant, user_id__in=user_ids, is_active=True
+            ).select_related("tenant", "user")
+        }
+        prefs = _prefs(tenant.pk, list(members))
+        allowed = {uid for uid in members if prefs[uid].auto_follow}
+        existing = set(
+            Follow.objects.filter(
+                tenant=tenant, user_id__in=allowed, subject_id__in={sid for _, sid in wanted}
+            ).values_list("user_id", "subject_id")
+        )
+        new = [key for key in wanted if key[0] in allowed and key not in existing]
+        if not new:
+            return 0
+        Follow.objects.bulk_create(
+            [
+                Follow(tenant=tenant, user_id=uid, subject_id=sid, source=Follow.Source.AUTO)
+                for uid, sid in new
+            ],
+            ignore_conflicts=True,
+        )
+        with_items = set(
+            FeedItemSubject.objects.filter(subject_id__in={sid for _, sid in new})
+            .values_list("subject_id", flat=True)
+            .distinct()
+        )
+        by_user = {}
+        for uid, sid in new:
+            by_user.setdefault(uid, []).append(wanted[(uid, sid)][1])
+        for uid, subjects in by_user.items():
+            member = members[uid]
+            one = subjects[0] if len(subjects) == 1 else None
+            record(
+                tenant=tenant,
+                actor=member.user,
+                verb="feeds.follow",
+                subject=one,
+                target=one.title if one else f"{len(subjects):,} subjects",
+                after={"source": Follow.Source.AUTO},
+                related=() if one else subjects,
+            )
+            for subject in subjects:
+                if subject.pk in with_items:
+                    _backfill(member, subject)
+    return len(new)

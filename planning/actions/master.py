@@ -20,11 +20,8 @@ The callers differ only in how they audit:
   named in the event (`source`). The follows are still per object, and audited as `feeds.follow` by
   feeds, exactly as for a form.
 
-Cost: each new follow is a full `feeds.do_auto_follow` (membership and preference lookups, an audit
-event, an inbox backfill): measured at ~60 ms, so a 500-customer load with owners went from ~3 s to
-~34 s, and an upload by a person also makes them follow every object it creates. A batch follow in
-feeds (one lookup per user, one bulk insert, no backfill for subjects created in this transaction) is
-the fix; it belongs to feeds, which is being split in parallel.
+Follows are made in one batch per write (`feeds.do_auto_follow_many`: a fixed number of queries and one
+audit event per person however many rows), so a bulk load costs about what it did before it followed.
 """
 
 from django.db import transaction
@@ -61,7 +58,7 @@ def do_save_object(*, tenant, obj, values, actor=None, actor_label=None, verb_th
             before=_plain_dict(before),
             after=_plain_dict(after),
         )
-        _after_master_write(tenant, obj, creator=actor, created=creating)
+        _after_master_write(tenant, [(obj, creating)], creator=actor)
     return obj
 
 
@@ -77,15 +74,26 @@ def _write_master_row(tenant, obj, values):
     return obj
 
 
-def _after_master_write(tenant, obj, *, creator, created):
-    """What follows every master-data write, whichever path made it: people follow what they create
-    (`creator` is a user, or None for an API key or a command), and an owner (a customer's account
-    manager) what they own, on creation and on every change (following twice is a no-op)."""
+def _follow_pairs(obj, *, creator, created):
+    """Who should follow `obj` after a write: its creator (a user, or None for an API key or a
+    command) when it was created, and its owner (a customer's account manager) on every write."""
     subject = getattr(obj, "subject", None)
     if subject is None:
-        return
-    for user in {u for u in (creator if created else None, getattr(obj, "owner", None)) if u is not None}:
-        feed_actions.do_auto_follow(tenant=tenant, user=user, subject=subject)
+        return []
+    users = {u for u in (creator if created else None, getattr(obj, "owner", None)) if u is not None}
+    return [(user, subject) for user in users]
+
+
+def _after_master_write(tenant, objects_and_created, *, creator):
+    """What follows every master-data write, whichever path made it (one object from a form, a whole
+    batch from a load): people follow what they create and owners what they own (following twice is a
+    no-op), in one batch."""
+    pairs = [
+        p
+        for obj, created in objects_and_created
+        for p in _follow_pairs(obj, creator=creator, created=created)
+    ]
+    feed_actions.do_auto_follow_many(tenant=tenant, pairs=pairs)
 
 
 # --- bulk loads (called by loads.do_load_rows inside its transaction) -----------------------------
@@ -96,23 +104,24 @@ def _upsert_master_objects(tenant, model, key, rows, counts, progress, build, cr
     hook as a form. Returns {"subjects": [the Subject of every object created or changed]} for the
     batch's audit event."""
     existing = {getattr(o, key): o for o in model.objects.filter(tenant=tenant).select_related("subject")}
-    subjects = []
+    subjects, written = [], []
     for i, row in enumerate(rows):
         obj = existing.get(row[key])
         values = build(row, obj)
         if obj is None:
             obj = existing[row[key]] = _write_master_row(tenant, model(), values)
-            _after_master_write(tenant, obj, creator=creator, created=True)
+            written.append((obj, True))
             subjects.append(obj.subject)
             counts["created"] += 1
         elif any(getattr(obj, k) != v for k, v in values.items()):
             _write_master_row(tenant, obj, values)
-            _after_master_write(tenant, obj, creator=creator, created=False)
+            written.append((obj, False))
             subjects.append(obj.subject)
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
         progress(i)
+    _after_master_write(tenant, written, creator=creator)
     return {"subjects": subjects}
 
 
@@ -121,9 +130,9 @@ def upsert_products(tenant, rows, counts, progress, *, creator=None):
     new_brands = []
     for row in rows:
         if row["brand"] and row["brand"] not in brands:
-            brand = brands[row["brand"]] = _write_master_row(tenant, Brand(), {"name": row["brand"]})
-            _after_master_write(tenant, brand, creator=creator, created=True)
-            new_brands.append(brand.subject)
+            brands[row["brand"]] = _write_master_row(tenant, Brand(), {"name": row["brand"]})
+            new_brands.append(brands[row["brand"]])
+    _after_master_write(tenant, [(brand, True) for brand in new_brands], creator=creator)
 
     def build(row, obj):
         return {
@@ -136,7 +145,7 @@ def upsert_products(tenant, rows, counts, progress, *, creator=None):
         }
 
     touched = _upsert_master_objects(tenant, Product, "sku", rows, counts, progress, build, creator)
-    return {"subjects": new_brands + touched["subjects"]}
+    return {"subjects": [b.subject for b in new_brands] + touched["subjects"]}
 
 
 def upsert_customers(tenant, rows, counts, progress, *, creator=None):

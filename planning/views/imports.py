@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
-from .. import forms, imports
+from .. import actions, forms, imports
 from ..models import PlanVersion
 
 
@@ -26,7 +26,7 @@ def import_file(request, member):
             rows = imports.read_table(upload.name, upload.read())
             clean, errors = imports.validate(member.tenant, kind, rows, first_row=2, version=version)
             if not errors:
-                counts = imports.apply(
+                counts = actions.do_load_rows(
                     member.tenant,
                     kind,
                     clean,
