@@ -126,7 +126,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", "sopsocial")},
+            "CONFIG": {
+                # The layer waits up to 5 s in a blocking pop; redis-py's default 5 s socket timeout
+                # would end that read first and close every idle websocket (1011) every few seconds.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}],
+                "prefix": env("CHANNELS_PREFIX", "sopsocial"),
+            },
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

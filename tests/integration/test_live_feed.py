@@ -176,3 +176,19 @@ def test_a_post_made_while_the_worker_is_down_is_delivered_when_it_returns(live_
     # The page's catch-up (reconnect/polling) finds it too.
     since = sam.get("/t/northwind/feed/since/?after=" + urllib.parse.quote("2000-01-01T00:00:00+00:00_0"))
     assert re.search(rb"zq3", since.read())
+
+
+def test_an_idle_socket_stays_open_past_the_redis_read_timeout_and_still_receives(live_stack, cast):
+    """The channel layer blocks 5 s per read; a Redis socket timeout no longer than that closed every
+    idle socket with 1011 within seconds. Held idle for 35 s (pinged, as browsers do), the socket
+    must still be open and receive the next post."""
+    alex, sam = Browser(live_stack, cast["alex"].user), Browser(live_stack, cast["sam"].user)
+    contoso = cast["contoso"]
+    with sam.websocket("northwind") as sam_ws:
+        deadline = time.monotonic() + 35
+        while time.monotonic() < deadline:
+            assert not receive_all(sam_ws, min(5.0, max(0.1, deadline - time.monotonic())))
+            sam_ws.ping().wait(timeout=10)  # raises if the server closed the socket
+        response = alex.post(f"/t/northwind/s/{contoso.pk}/post/", {"body": "After a quiet spell zq4"})
+        assert response.status == 302
+        wait_for(sam_ws, "zq4")
