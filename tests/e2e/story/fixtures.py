@@ -14,19 +14,27 @@ from .cast import load_cast
 from .harness import Story
 
 
+def _asks_for_the_database(item):
+    """pytest-django's own rule for which collected tests make `django_db_setup` create the database."""
+    from django.test import TransactionTestCase
+
+    fixtures = {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    test_case = isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, TransactionTestCase)
+    return bool(item.get_closest_marker("django_db") or fixtures or test_case)
+
+
 @pytest.fixture(scope="module")
-def story_db(django_db_setup, django_db_blocker):
+def story_db(request, django_db_setup, django_db_blocker):
     """The test database for the whole module: the steps play on the world the earlier ones left, so
     it is committed (the live processes read it) and emptied after the last step, as transactional_db
     empties it after a test."""
-    from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
     created = None
     with django_db_blocker.unblock():
-        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
-            # pytest-django creates the databases its collected tests ask for; run alone, these ask for
-            # none (no `db` fixture, no django_db mark: either would reset the world after every step).
+        if not any(_asks_for_the_database(item) for item in request.session.items):
+            # pytest-django creates the database only if some collected test asks for it; the steps
+            # cannot (a `db` fixture or a django_db mark would reset the world after every step).
             created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     yield
     with django_db_blocker.unblock():
