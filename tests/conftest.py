@@ -103,6 +103,22 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def captured_pushes(monkeypatch):
+    """{group name: html} of what a live push (`feeds.live.push_item`) would send over the channel layer,
+    for any app's tests: the sends are captured instead of reaching Redis or a socket."""
+    from feeds import live
+
+    sent = {}
+
+    async def capture(layer, messages):
+        sent.update(messages)
+        return len(messages)
+
+    monkeypatch.setattr(live, "_send_all", capture)
+    return sent
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     # Lets live_stack print the processes' logs when the test body failed.

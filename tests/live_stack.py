@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -161,9 +162,10 @@ class LiveStack:
         return "\n".join(out)
 
 
-@pytest.fixture
-def live_stack(transactional_db, request):
-    """daphne + a Celery worker on the test database and Redis; stopped (and logs shown on failure) after."""
+@contextmanager
+def running_live_stack():
+    """daphne + a Celery worker on the test database and Redis, stopped on the way out. The caller owns
+    the data: it must be committed (the processes are separate) and removed afterwards."""
     from tests.services import need_postgres, need_redis
 
     need_postgres()
@@ -177,7 +179,16 @@ def live_stack(transactional_db, request):
         stack.start()
         yield stack
     finally:
-        failed = getattr(request.node, "rep_call", None)
-        if failed is not None and failed.failed:
-            print(stack.logs())
         stack.stop()
+
+
+@pytest.fixture
+def live_stack(transactional_db, request):
+    """daphne + a Celery worker on the test database and Redis; stopped (and logs shown on failure) after."""
+    with running_live_stack() as stack:
+        try:
+            yield stack
+        finally:
+            failed = getattr(request.node, "rep_call", None)
+            if failed is not None and failed.failed:
+                print(stack.logs())

@@ -11,6 +11,7 @@ from sopsocial.audit.actions import record
 from sopsocial.subjects.actions import create_subject, do_share_subject
 
 from ..factories import MembershipFactory, PartnerFactory
+from ..queries import assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +41,16 @@ def test_log_shows_old_to_new_and_filters(client, admin_member):
     assert "member.add" in filtered and "cell 2" not in filtered
 
 
-def test_log_pages_by_keyset_with_a_fixed_number_of_queries(client, admin_member, django_assert_num_queries):
+def test_log_pages_by_keyset_with_a_fixed_number_of_queries(client, admin_member):
     _events(admin_member, 120)
     client.force_login(admin_member.user)
     url = reverse("audit:log", kwargs={"tenant_slug": admin_member.tenant.slug})
     client.get(url)  # warm the session
     # session, user, membership (guard), events page, distinct verbs, memberships (tenant switcher)
-    with django_assert_num_queries(6):
+    with assert_queries(6):
         first = client.get(url)
     assert first.context["next_before"] == 71
-    with django_assert_num_queries(5):  # the htmx fragment has no navigation, so no memberships query
+    with assert_queries(5):  # the htmx fragment has no navigation, so no memberships query
         older = client.get(url, {"before": first.context["next_before"]}, HTTP_HX_REQUEST="true")
     rows = older.content.decode()
     assert "cell 69" in rows and "cell 70" not in rows

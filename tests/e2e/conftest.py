@@ -1,9 +1,9 @@
 import pytest
 
-from tests.live_stack import live_stack  # noqa: F401 - the fixture (test_story.py)
 from tests.services import need_chromium
 
 from .browser import CHROMIUM, CHROMIUM_ARGS
+from .story.fixtures import cast, in_story_order, story, story_db, story_stack  # noqa: F401 - test_story.py's
 
 
 @pytest.fixture

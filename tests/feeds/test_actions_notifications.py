@@ -7,6 +7,7 @@ from django.utils import timezone
 from feeds import actions
 from feeds.models import Follow, InboxEntry, Notification
 
+from ..queries import assert_queries
 from . import factories as f
 
 
@@ -83,7 +84,7 @@ def test_following_a_subject_backfills_its_latest_items_as_read(pair, settings):
     assert not backfilled.filter(unread=True).exists()
 
 
-def test_kind_filter_and_subject_feed_query_count(pair, client_for, django_assert_num_queries, run_on_commit):
+def test_kind_filter_and_subject_feed_query_count(pair, client_for, run_on_commit):
     alex, priya = pair
     product = f.subject(alex.tenant, "Oat Crunch 500g", "product")
     customer = f.subject(alex.tenant, "Contoso Retail")
@@ -101,7 +102,7 @@ def test_kind_filter_and_subject_feed_query_count(pair, client_for, django_asser
         url = reverse("feeds:subject_feed", kwargs={"tenant_slug": alex.tenant.slug, "subject_id": s.pk})
         client.get(url)
         # session, user, membership, subject, page, 4 batch loads, following, follower count, session save
-        with django_assert_num_queries(12):
+        with assert_queries(12):
             response = client.get(url)
         counts[s.pk] = response.content.count(b'class="feed-item ')
     assert counts == {customer.pk: 4, quiet.pk: 1}

@@ -14,19 +14,6 @@ from ..factories import MembershipFactory, PartnerFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def captured_pushes(monkeypatch):
-    """{group name: html} of what push_item would send over the channel layer."""
-    sent = {}
-
-    async def capture(layer, messages):
-        sent.update(messages)
-        return len(messages)
-
-    monkeypatch.setattr(live, "_send_all", capture)
-    return sent
-
-
 def test_partner_cards_never_carry_unshared_tags(tenant, captured_pushes):
     fastfreight = PartnerFactory(tenant=tenant, name="FastFreight")
     staff_author = MembershipFactory(tenant=tenant, role="planner")

@@ -5,6 +5,7 @@ from feeds import actions
 from feeds.models import FeedItem, Follow, InboxEntry, NotificationPreference
 from sopsocial.audit.models import AuditEvent
 
+from ..queries import assert_queries
 from . import factories as f
 
 
@@ -29,7 +30,7 @@ def _posts(member, subject, n):
 
 @pytest.mark.parametrize("n", [3, 25])
 def test_home_feed_renders_with_a_fixed_number_of_queries(
-    n, tenant, people, contoso, client_for, django_assert_num_queries, run_on_commit
+    n, tenant, people, contoso, client_for, run_on_commit
 ):
     alex, sam = people["alex"], people["sam"]
     actions.do_follow(sam, contoso)
@@ -46,7 +47,7 @@ def test_home_feed_renders_with_a_fixed_number_of_queries(
     client = client_for(sam)
     # session, user, membership, inbox page, 4 batch loads (files, tags, reactions, comments), unread count,
     # memberships (nav), session save (the guard remembers the tenant), savepoint pair around it.
-    with django_assert_num_queries(13):
+    with assert_queries(13):
         response = client.get(url("home", sam), {"size": n})
     assert response.status_code == 200
     assert response.content.count(b'class="feed-item ') == min(n, 20)

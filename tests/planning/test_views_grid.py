@@ -8,6 +8,7 @@ from django.urls import reverse
 from planning.models import PlanChange, PlanEntry, Product, VersionStatus
 
 from ..factories import MembershipFactory
+from ..queries import assert_queries
 from . import factories as pf
 
 
@@ -31,13 +32,11 @@ GRID_QUERIES = 15
 
 
 @pytest.mark.parametrize("products", [200, 20])
-def test_grid_renders_with_a_fixed_number_of_queries(
-    tenant, planner_member, client_for, django_assert_num_queries, products
-):
+def test_grid_renders_with_a_fixed_number_of_queries(tenant, planner_member, client_for, products):
     version, *_ = _grid_world(tenant, products)
     client = client_for(planner_member)
     client.get(_grid_url(version))  # warm the session
-    with django_assert_num_queries(GRID_QUERIES):
+    with assert_queries(GRID_QUERIES):
         response = client.get(_grid_url(version))
     assert response.status_code == 200
     assert response.content.count(b'class="cell-input"') == products * 26
