@@ -14,6 +14,7 @@ from sopsocial.subjects.actions import save_with_subject
 from .kinds import KINDS, clean_params
 from .models import LIVE_STATUSES, AlertStatus, ExceptionRule, Severity
 from .scope import clean_scope
+from .verbs import AlertsVerb
 
 RULE_FIELDS = ("name", "kind", "params", "scope", "severity", "min_consecutive_weeks", "enabled")
 
@@ -85,7 +86,7 @@ def check_create_rule(member, **values):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="rule.create",
+        verb=AlertsVerb.RULE_CREATE,
         subject=rule.subject,
         target=rule.name,
         after=data,
@@ -110,7 +111,7 @@ def check_update_rule(member, rule, **values):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="rule.update",
+        verb=AlertsVerb.RULE_UPDATE,
         subject=rule.subject,
         target=rule.name,
         before=before,
@@ -134,7 +135,7 @@ def do_set_rule_enabled(member, rule, enabled):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="rule.enable" if enabled else "rule.disable",
+        verb=AlertsVerb.RULE_ENABLE if enabled else AlertsVerb.RULE_DISABLE,
         subject=rule.subject,
         target=rule.name,
         before={"enabled": not enabled},
@@ -157,7 +158,7 @@ def do_delete_rule(member, rule):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="rule.delete",
+        verb=AlertsVerb.RULE_DELETE,
         subject=rule.subject,
         target=rule.name,
         before={"deleted": False},
@@ -178,7 +179,7 @@ def _resolve_live_alerts(rule, note):
         alert.save()
         record(
             tenant=rule.tenant,
-            verb="alert.auto_resolve",
+            verb=AlertsVerb.AUTO_RESOLVE,
             subject=alert.subject,
             target=alert.title,
             before={"status": "open"},

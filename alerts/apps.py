@@ -7,22 +7,9 @@ class AlertsConfig(AppConfig):
     def ready(self):
         from sopsocial.audit import verbs
 
-        verbs.register(
-            {
-                "alert.raise": "raised an alert",
-                "alert.escalate": "escalated an alert",
-                "alert.auto_resolve": "resolved an alert (the condition cleared)",
-                "alert.acknowledge": "acknowledged an alert",
-                "alert.snooze": "snoozed an alert",
-                "alert.wake": "woke a snoozed alert",
-                "alert.assign": "assigned an alert",
-                "alert.resolve": "resolved an alert",
-                "rule.create": "created a rule",
-                "rule.update": "changed a rule",
-                "rule.enable": "switched a rule on or off",
-                "rule.delete": "deleted a rule",
-            }
-        )
+        from .verbs import AlertsVerb
+
+        verbs.register(AlertsVerb)
         from sopsocial.pages import nav, panels
 
         nav.register(nav.NavItem("Alerts", "alerts:list", order=40, external_ok=False))

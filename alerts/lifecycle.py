@@ -10,6 +10,7 @@ from sopsocial.audit.actions import record
 from sopsocial.tenancy.models import Membership
 
 from .models import Alert, AlertStatus
+from .verbs import AlertsVerb
 
 
 def _lock(alert):
@@ -25,7 +26,7 @@ def _audit(member, alert, verb, before, after):
     record(
         tenant=alert.tenant,
         actor=member.user,
-        verb=f"alert.{verb}",
+        verb=verb,
         subject=alert.subject,
         target=alert.title,
         before=before,
@@ -44,7 +45,7 @@ def do_acknowledge_alert(member, alert):
     if alert.owner_id is None:
         alert.owner = member.user
     alert.save()
-    _audit(member, alert, "acknowledge", before, {"status": alert.status})
+    _audit(member, alert, AlertsVerb.ACKNOWLEDGE, before, {"status": alert.status})
     return alert
 
 
@@ -59,7 +60,7 @@ def do_snooze_alert(member, alert, until):
     before = {"status": alert.status, "snoozed_until": alert.snoozed_until}
     alert.status, alert.snoozed_until = AlertStatus.SNOOZED, until
     alert.save()
-    _audit(member, alert, "snooze", before, {"status": alert.status, "snoozed_until": until})
+    _audit(member, alert, AlertsVerb.SNOOZE, before, {"status": alert.status, "snoozed_until": until})
     return alert
 
 
@@ -76,7 +77,13 @@ def do_assign_alert(member, alert, owner_membership):
     before = {"owner": alert.owner.get_username() if alert.owner else None}
     alert.owner = owner_membership.user if owner_membership else None
     alert.save()
-    _audit(member, alert, "assign", before, {"owner": alert.owner.get_username() if alert.owner else None})
+    _audit(
+        member,
+        alert,
+        AlertsVerb.ASSIGN,
+        before,
+        {"owner": alert.owner.get_username() if alert.owner else None},
+    )
     return alert
 
 
@@ -95,7 +102,7 @@ def do_resolve_alert(member, alert, note):
     alert.status, alert.resolution_note = AlertStatus.RESOLVED, note
     alert.resolved_at, alert.resolved_by, alert.auto_resolved = timezone.now(), member.user, False
     alert.save()
-    _audit(member, alert, "resolve", before, {"status": alert.status, "note": note})
+    _audit(member, alert, AlertsVerb.RESOLVE, before, {"status": alert.status, "note": note})
     return alert
 
 
@@ -112,7 +119,7 @@ def wake_snoozed(tenant, today=None):
         alert.save()
         record(
             tenant=tenant,
-            verb="alert.wake",
+            verb=AlertsVerb.WAKE,
             subject=alert.subject,
             target=alert.title,
             before=before,

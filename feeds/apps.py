@@ -7,19 +7,9 @@ class FeedsConfig(AppConfig):
     def ready(self):
         from sopsocial.audit import verbs
 
-        verbs.register(
-            {
-                "feeds.post_create": "posted",
-                "feeds.post_edit": "edited a post",
-                "feeds.post_delete": "deleted a post",
-                "feeds.post_forward": "forwarded a post",
-                "feeds.comment_create": "commented",
-                "feeds.follow": "followed",
-                "feeds.unfollow": "unfollowed",
-                "feeds.system_item": "posted an update",
-                "feeds.alert_item": "posted an alert",
-            }
-        )
+        from .verbs import FeedsVerb
+
+        verbs.register(FeedsVerb)
         from sopsocial.pages import panels
         from sopsocial.pages.nav import NavItem, register
 

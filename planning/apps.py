@@ -8,19 +8,9 @@ class PlanningConfig(AppConfig):
     def ready(self):
         from sopsocial.audit import verbs
 
-        verbs.register(
-            {
-                "planning.cell_change": "changed a plan cell",
-                "planning.entries_load": "loaded plan numbers",
-                "planning.plan_create": "created a plan",
-                "planning.version_create": "created a plan version",
-                "planning.version_submit": "submitted for approval",
-                "planning.version_approve": "approved",
-                "planning.version_publish": "published",
-                "planning.version_reopen": "reopened as a draft",
-                "planning.version_supersede": "superseded",
-            }
-        )
+        from .verbs import PlanningVerb
+
+        verbs.register(PlanningVerb)
         from sopsocial.pages import panels
         from sopsocial.pages.nav import NavItem, register
 

@@ -45,6 +45,7 @@ from .models import (
     Supplier,
     VersionStatus,
 )
+from .verbs import PlanningVerb
 
 SEED = 20260301
 STORY_PRODUCT = "Oat Crunch 500g"
@@ -157,7 +158,7 @@ def _seasonal(week):
 def _audit_kind(tenant, kind, count):
     record(
         tenant=tenant,
-        verb="demo.load",
+        verb=PlanningVerb.DEMO_LOAD,
         actor_label="demo loader",
         target=f"{count} {kind}",
         after={"kind": kind, "count": count},

@@ -17,8 +17,10 @@ from django.db.models import Q
 from sopsocial.audit.models import AuditEvent, AuditEventSubject
 from sopsocial.subjects.models import Subject, SubjectKind
 
+from .verbs import PlanningVerb
+
 WEEKS_BEFORE = 8
-WORKFLOW_VERBS = ("planning.version_submit", "planning.version_approve", "planning.version_publish")
+WORKFLOW_VERBS = (PlanningVerb.VERSION_SUBMIT, PlanningVerb.VERSION_APPROVE, PlanningVerb.VERSION_PUBLISH)
 
 
 def _subjects_by_event(events):

@@ -18,6 +18,7 @@ from sopsocial.subjects.models import Subject
 
 from ..kinds import KINDS
 from ..models import LIVE_STATUSES, SEVERITY_RANK, Alert, AlertStatus, AlertSubject
+from ..verbs import AlertsVerb
 
 ESCALATE_FACTOR = 1.25  # a live alert whose magnitude grows by a quarter is raised again (re-opened)
 DIM_PREFIX = {"product_id": "p", "customer_id": "c", "facility_id": "f", "order_id": "o"}
@@ -217,7 +218,7 @@ def apply_findings(rule, findings, ctx):
         AlertSubject.objects.bulk_create([AlertSubject(alert=alert, subject_id=s) for s in subject_ids])
         _announce(
             alert,
-            audit_verb="alert.raise",
+            audit_verb=AlertsVerb.RAISE,
             subject_ids=subject_ids,
             after={"summary": summary, "severity": alert.severity, "status": alert.status},
             feed_verb="alert.raised",
@@ -254,7 +255,7 @@ def _update(alert, rule, title, summary, numbers, start, end, link, magnitude, s
     alert.save()
     _announce(
         alert,
-        audit_verb="alert.escalate" if escalate else "alert.update",
+        audit_verb=AlertsVerb.ESCALATE if escalate else AlertsVerb.UPDATE,
         subject_ids=subject_ids,
         before=before,
         after={"summary": summary, "status": alert.status, "severity": alert.severity},
@@ -273,7 +274,7 @@ def _auto_resolve(alert, now, ctx):
     alert.save()
     _announce(
         alert,
-        audit_verb="alert.auto_resolve",
+        audit_verb=AlertsVerb.AUTO_RESOLVE,
         subject_ids=list(alert.subject_links.values_list("subject_id", flat=True)),
         before={"status": "open"},
         after={"status": "resolved"},

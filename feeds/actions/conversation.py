@@ -13,6 +13,7 @@ from ..models import Comment, FeedItem, FeedItemSubject, Notification, Reaction,
 from ..notifications import _notify
 from ..rendering import mentioned_usernames, render_markdown
 from ..selectors import member_may_see_item_q
+from ..verbs import FeedsVerb, reaction_verb
 from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
 
 MAX_FORWARD_RECIPIENTS = 20
@@ -56,7 +57,7 @@ def do_create_comment(member, item, *, body):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="feeds.comment_create",
+        verb=FeedsVerb.COMMENT_CREATE,
         subject=item.subject,
         related=_tagged_subjects(item),
         target=f"comment #{comment.pk} on item #{item.pk}",
@@ -88,7 +89,7 @@ def do_toggle_reaction(member, item, kind):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb=f"feeds.post_{kind}" + ("" if on else "_undo"),
+        verb=reaction_verb(kind, on),
         subject=item.subject,
         target=f"item #{item.pk}",
     )
@@ -150,7 +151,7 @@ def do_forward_post(member, item, *, recipients, note=""):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="feeds.post_forward",
+        verb=FeedsVerb.POST_FORWARD,
         subject=item.subject,
         related=_tagged_subjects(item),
         target=f"item #{item.pk}",

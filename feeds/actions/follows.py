@@ -11,6 +11,7 @@ from sopsocial.tenancy.models import Membership
 from ..models import FeedItem, FeedItemSubject, Follow, InboxEntry
 from ..notifications import _prefs
 from ..selectors import visible_items
+from ..verbs import FeedsVerb
 
 
 def do_follow(member, subject, *, source=Follow.Source.MANUAL):
@@ -27,7 +28,7 @@ def do_follow(member, subject, *, source=Follow.Source.MANUAL):
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb="feeds.follow",
+            verb=FeedsVerb.FOLLOW,
             subject=subject,
             target=subject.title,
             after={"source": source},
@@ -69,7 +70,7 @@ def do_unfollow(member, subject):
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb="feeds.unfollow",
+            verb=FeedsVerb.UNFOLLOW,
             subject=subject,
             target=subject.title,
         )
@@ -133,7 +134,7 @@ def do_auto_follow_many(*, tenant, pairs):
             record(
                 tenant=tenant,
                 actor=member.user,
-                verb="feeds.follow",
+                verb=FeedsVerb.FOLLOW,
                 subject=one,
                 target=one.title if one else f"{len(subjects):,} subjects",
                 after={"source": Follow.Source.AUTO},

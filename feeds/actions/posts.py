@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..notifications import _notify
 from ..rendering import mentioned_usernames, render_markdown
+from ..verbs import FeedsVerb
 from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
 from .follows import do_auto_follow
 
@@ -150,7 +151,7 @@ def do_create_post(member, *, subject, body, tagged=(), uploads=(), visibility=V
             record(
                 tenant=member.tenant,
                 actor=member.user,
-                verb="feeds.post_create",
+                verb=FeedsVerb.POST_CREATE,
                 subject=subject,
                 related=tagged,
                 target=f"post #{post.pk}",
@@ -207,7 +208,7 @@ def do_create_system_item(
     record(
         tenant=tenant,
         actor=actor,
-        verb="feeds.system_item" if kind == FeedItem.Kind.SYSTEM else "feeds.alert_item",
+        verb=FeedsVerb.SYSTEM_ITEM if kind == FeedItem.Kind.SYSTEM else FeedsVerb.ALERT_ITEM,
         subject=subject,
         related=[t for t in tagged if t.pk != subject.pk],
         target=f"{verb} #{item.pk}"[:300],
@@ -246,7 +247,7 @@ def do_edit_post(member, post, *, body):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="feeds.post_edit",
+        verb=FeedsVerb.POST_EDIT,
         subject=post.subject,
         target=f"post #{post.pk}",
         before=before,
@@ -273,7 +274,7 @@ def do_delete_post(member, post):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="feeds.post_delete",
+        verb=FeedsVerb.POST_DELETE,
         subject=post.subject,
         target=f"post #{post.pk}",
         before={"body": post.body[:1000]},

@@ -14,6 +14,7 @@ from sopsocial.tenancy.models import Role
 
 from .. import weeks as wk
 from ..models import CellNote, PlanChange, PlanEntry, PlanVersion, VersionStatus
+from ..verbs import PlanningVerb
 from ._common import EDIT_ROLES, _require, parse_qty, request_evaluation
 
 
@@ -118,7 +119,7 @@ def do_set_cell(member, version, *, product, customer, facility, week, qty, revi
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb="planning.cell_change",
+            verb=PlanningVerb.CELL_CHANGE,
             subject=version.subject,
             target=f"{where_words}, week of {week:%d %b %Y}",
             before={"qty": float(old)},

@@ -9,6 +9,7 @@ from feeds import actions as feed_actions
 from sopsocial.audit.actions import record
 
 from ..models import PlanChange, PlanEntry
+from ..verbs import PlanningVerb
 from ._common import _changed_products, request_evaluation
 
 
@@ -67,7 +68,7 @@ def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, r
                 tenant=tenant,
                 actor=actor,
                 actor_label=actor_label,
-                verb="planning.entries_load",
+                verb=PlanningVerb.ENTRIES_LOAD,
                 subject=version.subject,
                 target=f"{len(changes)} cells of {version.subject.title}",
                 after={"cells": len(changes), "reason": reason},

@@ -17,6 +17,7 @@ from sopsocial.audit.actions import record
 
 from .. import weeks as wk
 from ..models import Actual, InventorySnapshot, PlanVersion
+from ..verbs import load_verb
 from ._common import request_evaluation
 from .entries import do_replace_entries
 from .master import upsert_customers, upsert_facilities, upsert_products
@@ -52,7 +53,7 @@ def do_load_rows(
                 tenant=tenant,
                 actor=actor,
                 actor_label=actor_label,
-                verb=f"planning.{kind}_load",
+                verb=load_verb(kind),
                 target=f"{source}: {counts['created']} new, {counts['updated']} changed {kind}",
                 after={"source": source, **counts},
                 related=subjects,

@@ -31,6 +31,7 @@ from sopsocial.audit.actions import changed_fields, record
 from sopsocial.subjects.actions import save_with_subject
 
 from ..models import Brand, Customer, Facility, FacilityKind, Product
+from ..verbs import master_verb
 from ._common import _plain, _plain_dict
 
 
@@ -52,7 +53,7 @@ def do_save_object(*, tenant, obj, values, actor=None, actor_label=None, verb_th
             tenant=tenant,
             actor=actor,
             actor_label=actor_label,
-            verb=f"planning.{verb_thing}_{'create' if creating else 'update'}",
+            verb=master_verb(verb_thing, creating),
             subject=getattr(obj, "subject", None),
             target=str(obj),
             before=_plain_dict(before),

@@ -13,6 +13,7 @@ from sopsocial.subjects.actions import save_with_subject
 
 from .. import weeks as wk
 from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
+from ..verbs import PlanningVerb, transition_verb
 from ._common import (
     APPROVE_ROLES,
     EDIT_ROLES,
@@ -30,7 +31,7 @@ def ensure_plans(tenant):
         if plan_type not in plans:
             with transaction.atomic():
                 plan = save_with_subject(Plan(tenant=tenant, plan_type=plan_type))
-                record(tenant=tenant, verb="planning.plan_create", subject=plan.subject, target=str(plan))
+                record(tenant=tenant, verb=PlanningVerb.PLAN_CREATE, subject=plan.subject, target=str(plan))
             plans[plan_type] = plan
     return plans
 
@@ -79,7 +80,7 @@ def do_create_version(
         record(
             tenant=tenant,
             actor=actor,
-            verb="planning.version_create",
+            verb=PlanningVerb.VERSION_CREATE,
             subject=version.subject,
             target=version.subject.title,
             after={"status": version.status, "based_on": based_on.pk if based_on else None},
@@ -162,7 +163,7 @@ def check_transition(member, version, action):
                 record(
                     tenant=member.tenant,
                     actor=member.user,
-                    verb="planning.version_supersede",
+                    verb=PlanningVerb.VERSION_SUPERSEDE,
                     subject=superseded.subject,
                     target=superseded.subject.title,
                     before={"status": VersionStatus.PUBLISHED},
@@ -178,7 +179,7 @@ def check_transition(member, version, action):
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb=f"planning.version_{action}",
+            verb=transition_verb(action),
             subject=version.subject,
             target=version.subject.title,
             before={"status": old},

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sopsocial.audit.actions import record
+from sopsocial.audit.verbs import CoreVerb
 
 from .models import ApiKey, hash_key
 
@@ -26,7 +27,7 @@ def do_create_api_key(member, name):
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb="api.key_create",
+            verb=CoreVerb.API_KEY_CREATE,
             target=str(key),
             after={"name": key.name, "prefix": key.prefix},
         )
@@ -42,7 +43,7 @@ def do_revoke_api_key(member, key):
         record(
             tenant=member.tenant,
             actor=member.user,
-            verb="api.key_revoke",
+            verb=CoreVerb.API_KEY_REVOKE,
             target=str(key),
             before={"revoked": False},
             after={"revoked": True},

@@ -9,6 +9,7 @@ from django.utils import timezone
 from . import context
 from .chain import GENESIS_HASH, event_hash
 from .models import AuditEvent, AuditEventSubject
+from .verbs import Verb, checked
 
 # Namespace for pg_advisory_xact_lock(bigint): the high bits say "audit chain", the low bits the tenant.
 _LOCK_NAMESPACE = 0x5A0D17 << 32
@@ -37,7 +38,7 @@ def _lock_chain(tenant_id):
 def record(
     *,
     tenant,
-    verb,
+    verb: Verb,
     actor=None,
     actor_label=None,
     subject=None,
@@ -48,7 +49,9 @@ def record(
 ):
     """Append one event to the tenant's chain. Must run inside the action's transaction, so the event
     commits or rolls back with the change it describes. `related`: further subjects the event concerns
-    (their trails show it too)."""
+    (their trails show it too). `verb` must be a member of a registered app enum (`verbs`): anything
+    else is refused, so every stored verb has a label."""
+    verb = checked(verb)
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the action's transaction.atomic()")
     _lock_chain(tenant.pk)
@@ -60,7 +63,7 @@ def record(
         seq=seq,
         actor_id=actor.pk if actor is not None else None,
         actor_label=actor_label or actor_label_for(actor),
-        verb=verb,
+        verb=verb.value,  # the plain string, as the database hands it back to be re-hashed
         subject_id=subject.pk if subject is not None else None,
         target=str(target)[:300],
         before=_jsonable(before),

@@ -7,6 +7,7 @@ it creates the Subject on first use, keeps title/url in step, and replaces the p
 from django.db import transaction
 
 from sopsocial.audit.actions import record
+from sopsocial.audit.verbs import CoreVerb
 
 from . import hooks
 from .models import Subject, SubjectParent, SubjectShare
@@ -63,7 +64,7 @@ def do_share_subject(member, subject, partner):
         record(
             tenant=subject.tenant,
             actor=member.user,
-            verb="subject.share",
+            verb=CoreVerb.SUBJECT_SHARE,
             subject=subject,
             target=subject.title,
             after={"partner": partner.name},
@@ -79,7 +80,7 @@ def do_unshare_subject(member, subject, partner):
         record(
             tenant=subject.tenant,
             actor=member.user,
-            verb="subject.unshare",
+            verb=CoreVerb.SUBJECT_UNSHARE,
             subject=subject,
             target=subject.title,
             before={"partner": partner.name},

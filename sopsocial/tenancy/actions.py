@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sopsocial.audit.actions import changed_fields, record
+from sopsocial.audit.verbs import CoreVerb
 
 from .models import Invitation, Membership, Partner, Role, Tenant
 
@@ -26,14 +27,26 @@ def hash_token(token):
 @transaction.atomic
 def do_create_tenant(*, slug, name, actor=None):
     tenant = Tenant.objects.create(slug=slug, name=name)
-    record(tenant=tenant, actor=actor, verb="tenant.create", target=name, after={"slug": slug, "name": name})
+    record(
+        tenant=tenant,
+        actor=actor,
+        verb=CoreVerb.TENANT_CREATE,
+        target=name,
+        after={"slug": slug, "name": name},
+    )
     return tenant
 
 
 @transaction.atomic
 def do_create_partner(*, tenant, name, kind, actor=None):
     partner = Partner.objects.create(tenant=tenant, name=name, kind=kind)
-    record(tenant=tenant, actor=actor, verb="partner.create", target=name, after={"name": name, "kind": kind})
+    record(
+        tenant=tenant,
+        actor=actor,
+        verb=CoreVerb.PARTNER_CREATE,
+        target=name,
+        after={"name": name, "kind": kind},
+    )
     return partner
 
 
@@ -45,7 +58,7 @@ def do_add_member(*, tenant, user, role, department="", title="", partner=None, 
     record(
         tenant=tenant,
         actor=actor,
-        verb="member.add",
+        verb=CoreVerb.MEMBER_ADD,
         target=user.get_username(),
         after={"user": user.get_username(), "role": role, "partner": partner.name if partner else None},
     )
@@ -89,7 +102,7 @@ def do_create_invitation(member, *, email, role, department, title, partner):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="invitation.create",
+        verb=CoreVerb.INVITATION_CREATE,
         target=email,
         after={"email": email, "role": role, "partner": partner.name if partner else None},
     )
@@ -161,7 +174,7 @@ def do_accept_invitation(token, *, user=None, username=None, password=None, firs
     record(
         tenant=invitation.tenant,
         actor=user,
-        verb="invitation.accept",
+        verb=CoreVerb.INVITATION_ACCEPT,
         target=invitation.email,
         after={"user": user.get_username(), "role": membership.role},
     )
@@ -175,7 +188,7 @@ def do_revoke_invitation(member, invitation):
         raise ValidationError("This invitation is no longer pending.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    record(tenant=member.tenant, actor=member.user, verb="invitation.revoke", target=invitation.email)
+    record(tenant=member.tenant, actor=member.user, verb=CoreVerb.INVITATION_REVOKE, target=invitation.email)
 
 
 def _other_active_admins(membership):
@@ -211,7 +224,7 @@ def check_change_role(member, membership, *, role, department=None, title=None):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="member.change_role",
+        verb=CoreVerb.MEMBER_CHANGE_ROLE,
         target=membership.user.get_username(),
         before=before,
         after=after,
@@ -232,7 +245,7 @@ def check_deactivate_member(member, membership):
     record(
         tenant=member.tenant,
         actor=member.user,
-        verb="member.remove",
+        verb=CoreVerb.MEMBER_REMOVE,
         target=membership.user.get_username(),
         before={"active": True},
         after={"active": False},

@@ -6,9 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from planning.verbs import PlanningVerb
 from sopsocial.audit.actions import record
 from sopsocial.audit.chain import GENESIS_HASH, hash_of, verify_tenant
 from sopsocial.audit.models import AppendOnlyError, AuditEvent
+from sopsocial.audit.verbs import CoreVerb
 
 from ..factories import TenantFactory
 
@@ -18,7 +20,9 @@ def _write(tenant, n=3, **extra):
     for i in range(n):
         with transaction.atomic():
             events.append(
-                record(tenant=tenant, verb="test.thing", target=f"thing {i}", after={"n": i}, **extra)
+                record(
+                    tenant=tenant, verb=CoreVerb.PARTNER_CREATE, target=f"thing {i}", after={"n": i}, **extra
+                )
             )
     return events
 
@@ -43,13 +47,13 @@ def test_hash_survives_the_database_round_trip(tenant):
 @pytest.mark.django_db(transaction=True)
 def test_record_refuses_to_run_outside_a_transaction(tenant):
     with pytest.raises(RuntimeError, match="inside the action's transaction"):
-        record(tenant=tenant, verb="test.thing")
+        record(tenant=tenant, verb=CoreVerb.PARTNER_CREATE)
 
 
 @pytest.mark.django_db
 def test_event_rolls_back_with_the_change_it_describes(tenant):
     with pytest.raises(ValueError), transaction.atomic():
-        record(tenant=tenant, verb="test.thing")
+        record(tenant=tenant, verb=CoreVerb.PARTNER_CREATE)
         raise ValueError("the action failed after auditing")
     assert not AuditEvent.objects.filter(tenant=tenant).exists()
 
@@ -164,7 +168,7 @@ def test_concurrent_writers_keep_one_unbroken_chain():
         try:
             for _ in range(15):
                 with transaction.atomic():
-                    record(tenant=tenant, verb="test.concurrent")
+                    record(tenant=tenant, verb=CoreVerb.PARTNER_CREATE)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -208,7 +212,7 @@ def test_related_subjects_are_linked_hashed_and_shown_in_each_trail(tenant):
     with transaction.atomic():
         event = record(
             tenant=tenant,
-            verb="planning.cell_change",
+            verb=PlanningVerb.CELL_CHANGE,
             subject=version,
             related=[oat, contoso],
             before={"qty": 1200},
@@ -232,7 +236,7 @@ def test_related_subjects_of_another_tenant_are_refused(tenant, other_tenant):
 
     foreign = create_subject(tenant=other_tenant, kind="customer", title="Theirs")
     with pytest.raises(ValueError, match="related subjects belong"), transaction.atomic():
-        record(tenant=tenant, verb="x", related=[foreign])
+        record(tenant=tenant, verb=CoreVerb.SUBJECT_SHARE, related=[foreign])
 
 
 @pytest.mark.postgres
@@ -242,7 +246,7 @@ def test_removing_a_related_link_directly_in_postgres_is_caught(tenant):
 
     oat = create_subject(tenant=tenant, kind="product", title="Oat Crunch 500g")
     with transaction.atomic():
-        event = record(tenant=tenant, verb="planning.cell_change", related=[oat])
+        event = record(tenant=tenant, verb=PlanningVerb.CELL_CHANGE, related=[oat])
     import psycopg
 
     db = connection.settings_dict

@@ -1,0 +1,89 @@
+"""What planning audits: plan cells and loads, plans and their versions' workflow, master data."""
+
+from sopsocial.audit.verbs import Verb
+
+
+class PlanningVerb(Verb):
+    CELL_CHANGE = ("planning.cell_change", "changed a plan cell")
+    ENTRIES_LOAD = ("planning.entries_load", "loaded plan numbers")
+    PLAN_CREATE = ("planning.plan_create", "created a plan")
+    VERSION_CREATE = ("planning.version_create", "created a plan version")
+    VERSION_SUBMIT = ("planning.version_submit", "submitted for approval")
+    VERSION_APPROVE = ("planning.version_approve", "approved")
+    VERSION_PUBLISH = ("planning.version_publish", "published")
+    VERSION_REOPEN = ("planning.version_reopen", "reopened as a draft")
+    VERSION_SUPERSEDE = ("planning.version_supersede", "superseded")
+    # Bulk loads (`loads.do_load_rows`): one event per batch, per kind of row.
+    PRODUCTS_LOAD = ("planning.products_load", "loaded products")
+    CUSTOMERS_LOAD = ("planning.customers_load", "loaded customers")
+    FACILITIES_LOAD = ("planning.facilities_load", "loaded facilities")
+    INVENTORY_LOAD = ("planning.inventory_load", "loaded inventory")
+    ACTUALS_LOAD = ("planning.actuals_load", "loaded actuals")
+    SALES_ORDERS_LOAD = ("planning.sales_orders_load", "loaded sales orders")
+    # Master data saved one object at a time (`master.do_save_object`: the edit forms).
+    PRODUCT_CREATE = ("planning.product_create", "created a product")
+    PRODUCT_UPDATE = ("planning.product_update", "changed a product")
+    BRAND_CREATE = ("planning.brand_create", "created a brand")
+    BRAND_UPDATE = ("planning.brand_update", "changed a brand")
+    CUSTOMER_CREATE = ("planning.customer_create", "created a customer")
+    CUSTOMER_UPDATE = ("planning.customer_update", "changed a customer")
+    FACILITY_CREATE = ("planning.facility_create", "created a facility")
+    FACILITY_UPDATE = ("planning.facility_update", "changed a facility")
+    PROMOTION_CREATE = ("planning.promotion_create", "created a promotion")
+    PROMOTION_UPDATE = ("planning.promotion_update", "changed a promotion")
+    JOB_CREATE = ("planning.job_create", "created a production job")
+    JOB_UPDATE = ("planning.job_update", "changed a production job")
+    EVENT_CREATE = ("planning.event_create", "created an event")
+    EVENT_UPDATE = ("planning.event_update", "changed an event")
+    ORDER_UPDATE = ("planning.order_update", "changed a sales order")  # orders are created by the ERP
+    DEMO_LOAD = ("demo.load", "loaded demo data")
+
+
+# Where a verb is chosen at run time, these say which; tests/core/test_verbs.py checks each covers its
+# domain (TRANSITIONS, the load kinds, MASTER_KINDS).
+_TRANSITIONS: dict[str, PlanningVerb] = {
+    "submit": PlanningVerb.VERSION_SUBMIT,
+    "reopen": PlanningVerb.VERSION_REOPEN,
+    "approve": PlanningVerb.VERSION_APPROVE,
+    "publish": PlanningVerb.VERSION_PUBLISH,
+}
+_LOADS: dict[str, PlanningVerb] = {
+    "products": PlanningVerb.PRODUCTS_LOAD,
+    "customers": PlanningVerb.CUSTOMERS_LOAD,
+    "facilities": PlanningVerb.FACILITIES_LOAD,
+    "inventory": PlanningVerb.INVENTORY_LOAD,
+    "actuals": PlanningVerb.ACTUALS_LOAD,
+    "sales_orders": PlanningVerb.SALES_ORDERS_LOAD,
+}
+_MASTER: dict[tuple[str, bool], PlanningVerb] = {
+    ("product", True): PlanningVerb.PRODUCT_CREATE,
+    ("product", False): PlanningVerb.PRODUCT_UPDATE,
+    ("brand", True): PlanningVerb.BRAND_CREATE,
+    ("brand", False): PlanningVerb.BRAND_UPDATE,
+    ("customer", True): PlanningVerb.CUSTOMER_CREATE,
+    ("customer", False): PlanningVerb.CUSTOMER_UPDATE,
+    ("facility", True): PlanningVerb.FACILITY_CREATE,
+    ("facility", False): PlanningVerb.FACILITY_UPDATE,
+    ("promotion", True): PlanningVerb.PROMOTION_CREATE,
+    ("promotion", False): PlanningVerb.PROMOTION_UPDATE,
+    ("job", True): PlanningVerb.JOB_CREATE,
+    ("job", False): PlanningVerb.JOB_UPDATE,
+    ("event", True): PlanningVerb.EVENT_CREATE,
+    ("event", False): PlanningVerb.EVENT_UPDATE,
+    ("order", False): PlanningVerb.ORDER_UPDATE,
+}
+
+
+def transition_verb(action: str) -> PlanningVerb:
+    """The verb for a version workflow action (a key of `versions.TRANSITIONS`)."""
+    return _TRANSITIONS[action]
+
+
+def load_verb(kind: str) -> PlanningVerb:
+    """The verb for a bulk load of `kind` rows (`loads.do_load_rows`, other than plan entries)."""
+    return _LOADS[kind]
+
+
+def master_verb(kind: str, creating: bool) -> PlanningVerb:
+    """The verb for creating or changing one master-data object of `kind` (a `MasterKind.key`)."""
+    return _MASTER[(kind, creating)]
