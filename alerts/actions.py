@@ -1,8 +1,8 @@
-"""Writes to exception rules: create, edit, enable/disable, delete. Admins only; each audited.
+"""Writes to exception rules: create, edit, enable/disable, delete. `Perm.MANAGE_RULES`; each audited.
 
 Every change that can change what a rule raises queues an evaluation of that rule after commit."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from feeds.actions import do_auto_follow
 from sopsocial.audit.actions import changed_fields, record
 from sopsocial.queue import enqueue_on_commit
 from sopsocial.subjects.actions import save_with_subject
+from sopsocial.tenancy.policy import Perm, require
 
 from .kinds import KINDS, clean_params
 from .models import LIVE_STATUSES, AlertStatus, ExceptionRule, Severity
@@ -17,11 +18,6 @@ from .scope import clean_scope
 from .verbs import AlertsVerb
 
 RULE_FIELDS = ("name", "kind", "params", "scope", "severity", "min_consecutive_weeks", "enabled")
-
-
-def _require_admin(member):
-    if not member.is_admin:
-        raise PermissionDenied("Only an admin can change exception rules.")
 
 
 def clean_rule(
@@ -80,7 +76,7 @@ def _queue_evaluation(rule):
 
 @transaction.atomic
 def check_create_rule(member, **values):
-    _require_admin(member)
+    require(member, Perm.MANAGE_RULES, "change exception rules")
     data = clean_rule(member, **values)
     rule = save_with_subject(ExceptionRule(tenant=member.tenant, created_by=member.user, **data))
     record(
@@ -99,7 +95,7 @@ def check_create_rule(member, **values):
 
 @transaction.atomic
 def check_update_rule(member, rule, **values):
-    _require_admin(member)
+    require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
     data = clean_rule(member, rule=rule, **values)
     before, after = changed_fields(rule, RULE_FIELDS, data)
@@ -126,7 +122,7 @@ def check_update_rule(member, rule, **values):
 
 @transaction.atomic
 def do_set_rule_enabled(member, rule, enabled):
-    _require_admin(member)
+    require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
     if rule.enabled == enabled:
         return rule
@@ -151,7 +147,7 @@ def do_set_rule_enabled(member, rule, enabled):
 @transaction.atomic
 def do_delete_rule(member, rule):
     """Soft delete: the rule's alerts and their history stay readable; live ones are resolved."""
-    _require_admin(member)
+    require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
     rule.is_deleted, rule.enabled = True, False
     rule.save(update_fields=["is_deleted", "enabled", "updated"])

@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from sopsocial.audit.actions import record
 from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.policy import Perm, require
 
 from .models import Alert, AlertStatus
 from .verbs import AlertsVerb
@@ -15,11 +16,6 @@ from .verbs import AlertsVerb
 
 def _lock(alert):
     return Alert.objects.select_for_update(of=("self",)).select_related("tenant", "subject").get(pk=alert.pk)
-
-
-def _may_act(member):
-    if member.is_external or member.role == "viewer":
-        raise PermissionDenied("Viewers and partner users cannot change alerts.")
 
 
 def _audit(member, alert, verb, before, after):
@@ -36,7 +32,7 @@ def _audit(member, alert, verb, before, after):
 
 @transaction.atomic
 def do_acknowledge_alert(member, alert):
-    _may_act(member)
+    require(member, Perm.ACT_ON_ALERTS, "change alerts")
     alert = _lock(alert)
     if alert.status not in (AlertStatus.OPEN, AlertStatus.SNOOZED):
         raise ValidationError("Only an open or snoozed alert can be acknowledged.")
@@ -51,7 +47,7 @@ def do_acknowledge_alert(member, alert):
 
 @transaction.atomic
 def do_snooze_alert(member, alert, until):
-    _may_act(member)
+    require(member, Perm.ACT_ON_ALERTS, "change alerts")
     if not isinstance(until, datetime.date) or until <= timezone.localdate():
         raise ValidationError({"until": "Snooze until a date after today."})
     alert = _lock(alert)
@@ -66,7 +62,7 @@ def do_snooze_alert(member, alert, until):
 
 @transaction.atomic
 def do_assign_alert(member, alert, owner_membership):
-    _may_act(member)
+    require(member, Perm.ACT_ON_ALERTS, "change alerts")
     if owner_membership is not None and (
         owner_membership.tenant_id != member.tenant_id
         or not owner_membership.is_active
@@ -89,7 +85,7 @@ def do_assign_alert(member, alert, owner_membership):
 
 @transaction.atomic
 def do_resolve_alert(member, alert, note):
-    _may_act(member)
+    require(member, Perm.ACT_ON_ALERTS, "change alerts")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Say how it was resolved."})

@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sopsocial.subjects.access import access_subject
-from sopsocial.tenancy.access import ADMIN_ONLY, access_membership, tenant_view
+from sopsocial.tenancy.access import access_membership, tenant_view
+from sopsocial.tenancy.policy import Perm, can
 
 from . import actions, lifecycle
 from .access import access_alert, access_rule
@@ -61,7 +62,7 @@ def alert_detail(request, member, alert_id):
         "resolve_form": ResolveForm(),
         "snooze_form": SnoozeForm(),
         "people": lifecycle.assignable_members(member),
-        "can_act": not member.is_external and member.role != "viewer",
+        "can_act": can(member, Perm.ACT_ON_ALERTS),
     }
     return render(request, "alerts/alert_detail.html", context)
 
@@ -78,14 +79,14 @@ def _lifecycle(request, member, alert_id, act):
     return redirect("alerts:alert", tenant_slug=member.tenant.slug, alert_id=alert.pk)
 
 
-@require_POST
 @tenant_view
+@require_POST
 def alert_acknowledge(request, member, alert_id):
     return _lifecycle(request, member, alert_id, lambda a: lifecycle.do_acknowledge_alert(member, a))
 
 
-@require_POST
 @tenant_view
+@require_POST
 def alert_snooze(request, member, alert_id):
     form = SnoozeForm(request.POST)
 
@@ -97,8 +98,8 @@ def alert_snooze(request, member, alert_id):
     return _lifecycle(request, member, alert_id, act)
 
 
-@require_POST
 @tenant_view
+@require_POST
 def alert_assign(request, member, alert_id):
     def act(alert):
         owner_id = request.POST.get("owner", "")
@@ -108,8 +109,8 @@ def alert_assign(request, member, alert_id):
     return _lifecycle(request, member, alert_id, act)
 
 
-@require_POST
 @tenant_view
+@require_POST
 def alert_resolve(request, member, alert_id):
     form = ResolveForm(request.POST)
 
@@ -119,7 +120,7 @@ def alert_resolve(request, member, alert_id):
     return _lifecycle(request, member, alert_id, act)
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_RULES)
 def rule_list(request, member):
     rules = list(rules_for(member.tenant))
     scopes = describe_scopes(rules)
@@ -152,17 +153,17 @@ def _rule_form_page(request, member, rule=None):
     return render(request, "alerts/rule_form.html", context, status=status)
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_RULES)
 def rule_new(request, member):
     return _rule_form_page(request, member)
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_RULES)
 def rule_edit(request, member, rule_id):
     return _rule_form_page(request, member, access_rule(member, rule_id))
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_RULES)
 def rule_params(request, member):
     """The parameter fields of a kind, swapped in by htmx when the kind changes."""
     form = RuleForm(tenant=member.tenant, kind=request.GET.get("kind"))
@@ -180,8 +181,8 @@ def rule_detail(request, member, rule_id):
     )
 
 
+@tenant_view(perm=Perm.MANAGE_RULES)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def rule_toggle(request, member, rule_id):
     rule = access_rule(member, rule_id)
     rule = actions.do_set_rule_enabled(member, rule, not rule.enabled)
@@ -189,8 +190,8 @@ def rule_toggle(request, member, rule_id):
     return redirect("alerts:rules", tenant_slug=member.tenant.slug)
 
 
+@tenant_view(perm=Perm.MANAGE_RULES)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def rule_delete(request, member, rule_id):
     rule = access_rule(member, rule_id)
     actions.do_delete_rule(member, rule)

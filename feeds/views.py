@@ -16,6 +16,7 @@ from sopsocial.subjects.models import SubjectKind
 from sopsocial.subjects.selectors import visible_subjects
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.policy import Perm, can
 
 from . import actions, selectors
 from . import search as feed_search
@@ -114,7 +115,7 @@ def _subject_feed_context(member, subject, before=None, form=None, errors=None):
         "follower_count": selectors.follower_count(subject),
         "form": form or PostForm(initial={"visibility": Visibility.INTERNAL}),
         "errors": errors or {},
-        "can_share_with_partners": not member.is_external,
+        "can_share_with_partners": can(member, Perm.CHOOSE_POST_VISIBILITY),
     }
 
 
@@ -156,7 +157,7 @@ def post_create(request, member, subject_id):
             "subject": subject,
             "form": form,
             "errors": _errors(error),
-            "can_share_with_partners": not member.is_external,
+            "can_share_with_partners": can(member, Perm.CHOOSE_POST_VISIBILITY),
         }
         template = "feeds/partials/_composer.html" if request.htmx else "feeds/post_error.html"
         return render(request, template, context, status=UNPROCESSABLE if request.htmx else 400)
@@ -167,7 +168,7 @@ def post_create(request, member, subject_id):
             "form": PostForm(initial={"visibility": Visibility.INTERNAL}),
             "errors": {},
             "new_item": post,
-            "can_share_with_partners": not member.is_external,
+            "can_share_with_partners": can(member, Perm.CHOOSE_POST_VISIBILITY),
         }
         return render(request, "feeds/partials/_composer.html", context)
     return redirect(post.get_absolute_url())
@@ -232,7 +233,7 @@ def post_detail(request, member, post_id):
         "item": item,
         "subject": item.subject,
         "trail": [e for e in trail_for_subject(item.subject) if re.search(rf"#{item.pk}\b", e.target)]
-        if not member.is_external
+        if can(member, Perm.VIEW_TRAIL)
         else [],
         "revision_count": PostRevision.objects.filter(item=item).count(),
     }

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from sopsocial.audit.actions import record
 from sopsocial.subjects.models import Subject
 from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.policy import Perm, can
 
 from ..models import Comment, FeedItem, FeedItemSubject, Notification, Reaction, Visibility
 from ..notifications import _notify
@@ -101,7 +102,7 @@ def check_forward_post(member, item, *, recipients, note=""):
     errors = {}
     if item.is_deleted or item.kind == FeedItem.Kind.FORWARD:
         errors["post"] = ["This item cannot be forwarded."]
-    if member.is_external:
+    if not can(member, Perm.FORWARD_POSTS):
         errors["recipients"] = ["Partner users cannot forward items."]
     note = (note or "").strip()
     if len(note) > settings.FEEDS_POST_MAX_CHARS:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sopsocial.audit.actions import record
 from sopsocial.subjects.models import Subject
 from sopsocial.subjects.selectors import ancestor_ids, can_see_subject
+from sopsocial.tenancy.policy import Perm, can
 
 from .. import uploads
 from ..models import (
@@ -103,7 +104,7 @@ def check_create_post(member, *, subject, body, tagged=(), files=(), visibility=
             tags.append(t)
     if len(tags) > MAX_TAGS:
         errors["tagged"] = [f"Tag at most {MAX_TAGS} things."]
-    if member.is_external:
+    if not can(member, Perm.CHOOSE_POST_VISIBILITY):
         visibility = Visibility.PARTNERS  # a partner's post is, by nature, shared with their partner
     if visibility not in Visibility.values:
         errors["visibility"] = ["Choose internal or partners."]
@@ -259,7 +260,7 @@ def do_edit_post(member, post, *, body):
 def check_delete_post(member, post):
     if post.kind != FeedItem.Kind.POST or post.is_deleted:
         raise ValidationError({"post": "This post cannot be deleted."})
-    if post.author_id != member.user_id and not member.is_admin:
+    if post.author_id != member.user_id and not can(member, Perm.DELETE_ANY_POST):
         raise ValidationError({"post": "Only the author or an admin can delete this post."})
     return do_delete_post(member, post)
 

@@ -6,7 +6,9 @@
 - `entries`: many plan cells of a draft version at once;
 - `loads`: validated bulk rows of any kind (`do_load_rows`: imports, the ERP API, commands), with
   `orders` for sales orders;
-- `_common`: roles, `parse_qty`, `request_evaluation`.
+- `_common`: `parse_qty`, `request_evaluation`.
+
+Who may call which action is `sopsocial.tenancy.policy` (`require(member, Perm.X)` in each action).
 
 Each `do_*` writes its rows and one audit event per change (or per batch for bulk loads) inside one
 transaction, writes an `EvaluationRequest` outbox row when numbers that rules read have changed, and
@@ -17,12 +19,9 @@ it in the module that uses it (`planning.actions.versions._cycle`).
 """
 
 from ._common import (
-    APPROVE_ROLES,
-    EDIT_ROLES,
     EVALUATE_TASK,
     MAX_QTY,
     MAX_TAGGED_PRODUCTS,
-    PUBLISH_ROLES,
     parse_qty,
     request_evaluation,
 )
@@ -41,12 +40,9 @@ from .versions import (
 )
 
 __all__ = [
-    "APPROVE_ROLES",
-    "EDIT_ROLES",
     "EVALUATE_TASK",
     "MAX_QTY",
     "MAX_TAGGED_PRODUCTS",
-    "PUBLISH_ROLES",
     "TRANSITIONS",
     "StaleCell",
     "check_comment_cell",

@@ -1,29 +1,20 @@
-"""What every planning action shares: who may edit, approve and publish; reading a plan number; asking
+"""What every planning action shares: reading a plan number; asking
 alerts to re-evaluate after numbers changed (an outbox row plus a task queued on commit; planning never
 imports alerts); the products to tag on a version's feed items."""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from sopsocial.queue import enqueue_on_commit
-from sopsocial.tenancy.models import Role
 
 from ..models import EvaluationRequest, Product
 
-EDIT_ROLES = (Role.ADMIN, Role.PLANNER)
-APPROVE_ROLES = (Role.ADMIN, Role.PLANNER, Role.EXECUTIVE)
-PUBLISH_ROLES = (Role.ADMIN, Role.PLANNER)
 MAX_QTY = Decimal("999999999999")
 EVALUATE_TASK = "alerts.evaluate_pending"
 # A system feed item tags at most this many products; more would flood their followers.
 MAX_TAGGED_PRODUCTS = 5
-
-
-def _require(member, roles, doing):
-    if member.is_external or member.role not in roles:
-        raise PermissionDenied(f"Your role ({member.role}) may not {doing}.")
 
 
 def request_evaluation(tenant, reason, scope):

@@ -10,12 +10,12 @@ from django.db.models import F
 
 from feeds import actions as feed_actions
 from sopsocial.audit.actions import record
-from sopsocial.tenancy.models import Role
+from sopsocial.tenancy.policy import Perm, require
 
 from .. import weeks as wk
 from ..models import CellNote, PlanChange, PlanEntry, PlanVersion, VersionStatus
 from ..verbs import PlanningVerb
-from ._common import EDIT_ROLES, _require, parse_qty, request_evaluation
+from ._common import parse_qty, request_evaluation
 
 
 class StaleCell(Exception):
@@ -35,7 +35,7 @@ def check_set_cell(
 ):
     """Validate and save one cell. Refuses (writing nothing) when the version is not a draft, the
     number is bad, or the cell changed since it was shown (`StaleCell`, carrying the current value)."""
-    _require(member, EDIT_ROLES, "edit plans")
+    require(member, Perm.EDIT_PLANS, "edit plans")
     errors = {}
     if not version.is_editable:
         errors["version"] = [f"This version is {version.get_status_display().lower()} and cannot be edited."]
@@ -161,7 +161,7 @@ def do_set_cell(member, version, *, product, customer, facility, week, qty, revi
 
 def check_comment_cell(member, version, *, product, customer, facility, week, body, files=()):
     """A later comment on a cell: a new post on the version, tagged like the change note, anchored."""
-    _require(member, EDIT_ROLES + (Role.EXECUTIVE,), "comment on plans")
+    require(member, Perm.COMMENT_PLANS, "comment on plans")
     with transaction.atomic():
         post = feed_actions.check_create_post(
             member,

@@ -10,18 +10,12 @@ from django.utils import timezone
 from feeds import actions as feed_actions
 from sopsocial.audit.actions import record
 from sopsocial.subjects.actions import save_with_subject
+from sopsocial.tenancy.policy import Perm, require
 
 from .. import weeks as wk
 from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
 from ..verbs import PlanningVerb, transition_verb
-from ._common import (
-    APPROVE_ROLES,
-    EDIT_ROLES,
-    PUBLISH_ROLES,
-    _changed_products,
-    _require,
-    request_evaluation,
-)
+from ._common import _changed_products, request_evaluation
 
 
 def ensure_plans(tenant):
@@ -90,7 +84,7 @@ def do_create_version(
 
 def check_new_draft_from(member, source, *, today=None):
     """A new draft copying `source` (normally the published version) from this week on."""
-    _require(member, EDIT_ROLES, "start a new draft")
+    require(member, Perm.EDIT_PLANS, "start a new draft")
     start = wk.week_start(today or timezone.localdate())
     with transaction.atomic():
         version = do_create_version(
@@ -112,16 +106,16 @@ def check_new_draft_from(member, source, *, today=None):
 
 
 TRANSITIONS = {
-    # action: (from statuses, to status, roles, words)
-    "submit": ((VersionStatus.DRAFT,), VersionStatus.SUBMITTED, EDIT_ROLES, "submit a plan"),
+    # action: (from statuses, to status, permission, words)
+    "submit": ((VersionStatus.DRAFT,), VersionStatus.SUBMITTED, Perm.EDIT_PLANS, "submit a plan"),
     "reopen": (
         (VersionStatus.SUBMITTED, VersionStatus.APPROVED),
         VersionStatus.DRAFT,
-        EDIT_ROLES,
+        Perm.EDIT_PLANS,
         "reopen a plan",
     ),
-    "approve": ((VersionStatus.SUBMITTED,), VersionStatus.APPROVED, APPROVE_ROLES, "approve a plan"),
-    "publish": ((VersionStatus.APPROVED,), VersionStatus.PUBLISHED, PUBLISH_ROLES, "publish a plan"),
+    "approve": ((VersionStatus.SUBMITTED,), VersionStatus.APPROVED, Perm.APPROVE_VERSIONS, "approve a plan"),
+    "publish": ((VersionStatus.APPROVED,), VersionStatus.PUBLISHED, Perm.PUBLISH_VERSIONS, "publish a plan"),
 }
 
 
@@ -130,8 +124,8 @@ def check_transition(member, version, action):
     plan's previously published version. Audited, posted on the version's feed, evaluated by alerts."""
     if action not in TRANSITIONS:
         raise ValidationError({"action": ["Unknown action."]})
-    sources, target, roles, words = TRANSITIONS[action]
-    _require(member, roles, words)
+    sources, target, perm, words = TRANSITIONS[action]
+    require(member, perm, words)
     with transaction.atomic():
         if action == "publish":
             # two approved versions published at once would both supersede the old one and then collide

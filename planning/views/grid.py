@@ -1,17 +1,19 @@
 """The plan grid: versions list, the grid and its export, one cell's panel, save and comment, status
-transitions and new drafts. Edits need a planner or admin; the grid is internal."""
+transitions and new drafts. The grid is internal; what each member may change is asked of
+`sopsocial.tenancy.policy`, and the actions refuse what the member may not do (403)."""
 
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sopsocial.tenancy.access import PLANNERS, tenant_view
+from sopsocial.tenancy.access import tenant_view
+from sopsocial.tenancy.policy import Perm, can
 
 from .. import access, actions, exports, forms, selectors
 from .. import weeks as wk
@@ -26,7 +28,7 @@ def versions(request, member):
         "planning/versions.html",
         {
             "versions": selectors.versions_for(member.tenant),
-            "can_edit": member.role in actions.EDIT_ROLES,
+            "can_edit": can(member, Perm.EDIT_PLANS),
         },
     )
 
@@ -39,7 +41,7 @@ def grid(request, member, version_id):
         return _bad_filters(request, form)
     filters = form.cleaned_data
     the_grid = selectors.grid_for(version, **form.grid_filters(), add_product=filters["add_product"])
-    can_edit = version.is_editable and member.role in actions.EDIT_ROLES
+    can_edit = version.is_editable and can(member, Perm.EDIT_PLANS)
     _render_cells(
         the_grid,
         reverse("planning:cell", kwargs={"tenant_slug": member.tenant.slug, "version_id": version.pk}),
@@ -53,9 +55,9 @@ def grid(request, member, version_id):
         "all_products": Product.objects.filter(tenant=member.tenant).only("pk", "name", "sku")
         if can_edit
         else (),
-        "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
-        "can_approve": member.role in actions.APPROVE_ROLES,
-        "can_publish": member.role in actions.PUBLISH_ROLES,
+        "can_edit": can_edit,
+        "can_approve": can(member, Perm.APPROVE_VERSIONS),
+        "can_publish": can(member, Perm.PUBLISH_VERSIONS),
         "query": request.GET.urlencode(),
     }
     if request.htmx and request.htmx.target == "grid-body":
@@ -119,7 +121,7 @@ def _panel_context(member, version, product, customer, facility, week, **extra):
         "entry": version.entries.filter(
             product=product, customer=customer, facility=facility, week=week
         ).first(),
-        "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
+        "can_edit": version.is_editable and can(member, Perm.EDIT_PLANS),
         "form": forms.CellForm(),
         "comment_form": forms.CommentForm(),
         **extra,
@@ -145,8 +147,7 @@ def cell(request, member, version_id):
     if request.method == "GET":
         objs = _cell_objects(member, version, request.GET)
         return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
-    if member.role not in actions.EDIT_ROLES:
-        raise PermissionDenied
+    # who may save is check_set_cell's to refuse (403): it is also the API's and the commands' path
     product, customer, facility, week = _cell_objects(member, version, request.POST)
     form = forms.CellForm(request.POST)
     ctx = {
@@ -155,7 +156,7 @@ def cell(request, member, version_id):
         "customer": customer,
         "facility": facility,
         "week": week,
-        "can_edit": True,
+        "can_edit": can(member, Perm.EDIT_PLANS),
         "row_key": f"{product.pk}-{customer.pk if customer else 0}-{facility.pk}",
         "col": (week - version.start_week).days // 7,
     }
@@ -252,7 +253,7 @@ def transition(request, member, version_id):
     return redirect(version.get_absolute_url())
 
 
-@tenant_view(roles=PLANNERS)
+@tenant_view
 @require_POST
 def new_draft(request, member, version_id):
     source = access.access_version(member, version_id)

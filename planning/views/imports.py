@@ -4,13 +4,14 @@ every row is valid."""
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from sopsocial.tenancy.access import PLANNERS, tenant_view
+from sopsocial.tenancy.access import tenant_view
+from sopsocial.tenancy.policy import Perm
 
 from .. import actions, forms, imports
 from ..models import PlanVersion
 
 
-@tenant_view(roles=PLANNERS)
+@tenant_view(perm=Perm.IMPORT_DATA)
 @require_http_methods(["GET", "POST"])
 def import_file(request, member):
     form = forms.ImportForm(request.POST or None, request.FILES or None)

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.pages.panels import panels_for
-from sopsocial.tenancy.access import PLANNERS, tenant_view
+from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.policy import Perm, can
 
 from .. import access, actions, forms, reports
 from ..models import (
@@ -198,7 +199,7 @@ def master_list(mk: MasterKind):
                 "rows": rows,
                 "page": page,
                 "q": q,
-                "can_edit": member.role in actions.EDIT_ROLES and mk.creatable,
+                "can_edit": can(member, Perm.EDIT_MASTER_DATA) and mk.creatable,
             },
         )
 
@@ -207,7 +208,7 @@ def master_list(mk: MasterKind):
 
 
 def master_edit(mk: MasterKind):
-    @tenant_view(roles=PLANNERS)
+    @tenant_view(perm=Perm.EDIT_MASTER_DATA)
     @require_http_methods(["GET", "POST"])
     def view(request, member, **kwargs):
         obj = mk.access(member, kwargs[f"{mk.key}_id"]) if kwargs else mk.model(tenant=member.tenant)
@@ -246,7 +247,7 @@ def master_detail(mk: MasterKind):
             "fields": [(c.replace("_", " "), display_value(obj, c)) for c in mk.columns],
             "trail": trail_for_subject(obj.subject),
             "panels": panels_for(member, obj.subject),
-            "can_edit": member.role in actions.EDIT_ROLES,
+            "can_edit": can(member, Perm.EDIT_MASTER_DATA),
         }
         if mk.detail_extras is not None:
             ctx.update(mk.detail_extras(member, obj))

@@ -2,7 +2,7 @@
 
 No key -> 401 JSON (never a login redirect); unknown or revoked key -> 401; a valid key of another
 tenant -> 404 (the tenant's existence is not confirmed). A signed-in internal member may also call the
-API with their browser session (reads for everyone, writes for planners and admins, CSRF checked since
+API with their browser session (reads for everyone, writes with `Perm.IMPORT_DATA`, CSRF checked since
 the views are otherwise CSRF-exempt); a signed-in person who is not an internal member gets 404, like
 everywhere else. The view receives `(request, tenant, api_key, **kwargs)`; `api_key` is None for a
 session call, and `request.api_actor` is `(user or None, actor label)` for the audit trail.
@@ -17,8 +17,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from sopsocial.tenancy.access import GUARD_MARKER, PLANNERS
+from sopsocial.tenancy.access import GUARD_MARKER
 from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.policy import Perm, can
 
 from .models import ApiKey, hash_key
 
@@ -54,7 +55,7 @@ def api_view(func):
             if member is None:
                 return error_response(404, "Not found.")
             if request.method not in ("GET", "HEAD", "OPTIONS"):
-                if member.role not in PLANNERS:
+                if not can(member, Perm.IMPORT_DATA):
                     return error_response(403, "Your role may not write through the API.")
                 refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
                 if refused is not None:

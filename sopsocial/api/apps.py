@@ -8,5 +8,6 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         from sopsocial.pages.nav import NavItem, register
+        from sopsocial.tenancy.policy import Perm
 
-        register(NavItem("API keys", "api_keys:list", order=95, admin_only=True))
+        register(NavItem("API keys", "api_keys:list", order=95, perm=Perm.MANAGE_API_KEYS))

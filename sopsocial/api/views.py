@@ -4,7 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sopsocial.tenancy.access import ADMIN_ONLY, tenant_view
+from sopsocial.tenancy.access import tenant_view
+from sopsocial.tenancy.policy import Perm
 
 from . import actions, spec
 from .access import access_api_key
@@ -34,7 +35,7 @@ def docs(request):
     return render(request, "api/docs.html", {"document": document, "operations": operations})
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_API_KEYS)
 @require_http_methods(["GET", "POST"])
 def api_keys(request, member):
     form = ApiKeyForm(request.POST or None)
@@ -53,7 +54,7 @@ def api_keys(request, member):
     return response
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_API_KEYS)
 @require_POST
 def revoke_api_key(request, member, api_key_id):
     actions.do_revoke_api_key(member, access_api_key(member, api_key_id))

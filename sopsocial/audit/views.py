@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from sopsocial.subjects.models import SubjectKind
-from sopsocial.tenancy.access import ADMIN_ONLY, tenant_view
+from sopsocial.tenancy.access import tenant_view
+from sopsocial.tenancy.policy import Perm
 
 from .chain import verify_tenant
 from .selectors import audit_log_for, parse_filters, verbs_in
@@ -18,7 +19,7 @@ def _filtered(member, params):
     return audit_log_for(member.tenant, **filters), filters, errors
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.VIEW_AUDIT)
 def audit_log(request, member):
     events, filters, errors = _filtered(member, request.GET)
     before = request.GET.get("before", "")
@@ -49,7 +50,7 @@ def _sanitize_cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.VIEW_AUDIT)
 def audit_export(request, member):
     events, _, errors = _filtered(member, request.GET)
     if errors:
@@ -98,8 +99,8 @@ def audit_export(request, member):
     return response
 
 
+@tenant_view(perm=Perm.VIEW_AUDIT)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def audit_verify(request, member):
     result = verify_tenant(member.tenant)
     return render(request, "audit/partials/_verify_result.html", {"result": result})

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from sopsocial.tenancy.policy import Perm, can
+
 from .registry import Registry
 
 
@@ -14,10 +16,10 @@ class NavItem:
     url_name: str
     order: int = 50
     external_ok: bool = False
-    admin_only: bool = False
+    perm: Perm | None = None  # shown only to members who hold it
 
     def allows(self, member):
-        return member.is_admin or not self.admin_only
+        return self.perm is None or can(member, self.perm)
 
 
 _registry = Registry()

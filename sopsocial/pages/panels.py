@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from sopsocial.tenancy.policy import Perm, can
+
 from .registry import Registry
 
 
@@ -15,7 +17,7 @@ class Panel:
     url_name: str
     order: int = 50
     external_ok: bool = False
-    planners_only: bool = False
+    perm: Perm | None = None  # shown only to members who hold it
     # For partner users only: staff reach the app's own richer page, partners only the generic one.
     external_only: bool = False
 
@@ -26,7 +28,7 @@ class Panel:
     def allows(self, member):
         if self.external_only and not member.is_external:
             return False
-        return not self.planners_only or member.role in ("admin", "planner")
+        return self.perm is None or can(member, self.perm)
 
 
 _registry = Registry()

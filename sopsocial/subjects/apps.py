@@ -7,5 +7,6 @@ class SubjectsConfig(AppConfig):
 
     def ready(self):
         from sopsocial.pages import panels
+        from sopsocial.tenancy.policy import Perm
 
-        panels.register(panels.Panel("Sharing", "subjects:sharing", order=90, planners_only=True))
+        panels.register(panels.Panel("Sharing", "subjects:sharing", order=90, perm=Perm.SHARE_SUBJECTS))

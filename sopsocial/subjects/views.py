@@ -2,8 +2,9 @@ from django.shortcuts import render
 
 from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.pages.panels import panels_for
-from sopsocial.tenancy.access import PLANNERS, tenant_view
+from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Partner
+from sopsocial.tenancy.policy import Perm, can
 
 from .access import access_subject
 from .actions import do_share_subject, do_unshare_subject
@@ -27,15 +28,15 @@ def subject_page(request, member, subject_id):
         "subject": subject,
         "parents": parents.order_by("kind", "title"),
         "children": children.order_by("kind", "title")[:100],
-        "trail": trail_for_subject(subject) if not member.is_external else [],
+        "trail": trail_for_subject(subject) if can(member, Perm.VIEW_TRAIL) else [],
         "panels": panels_for(member, subject),
     }
     return render(request, "subjects/subject.html", context)
 
 
-@tenant_view(roles=PLANNERS)
+@tenant_view(perm=Perm.SHARE_SUBJECTS)
 def sharing(request, member, subject_id):
-    """Which partner organisations see this subject; planners and admins share and unshare it here."""
+    """Which partner organisations see this subject; who holds `Perm.SHARE_SUBJECTS` (un)shares it."""
     subject = access_subject(member, subject_id)
     partners = Partner.objects.filter(tenant=member.tenant).order_by("name")
     if request.method == "POST":

@@ -2,8 +2,12 @@
 
 `tenant_view` resolves `/t/<tenant_slug>/` once: anonymous -> login (401 JSON for API/htmx calls),
 not an active member -> 404 (the tenant's existence is not revealed), external partner users -> 404
-unless the view allows them, wrong role -> 403. The view receives `member` instead of the slug.
-`TenantGuardCheckMiddleware` refuses to run a tenant route whose view lacks this guard.
+unless the view allows them, a member without the page's permission (`perm=`, see `policy`) -> 403.
+The view receives `member` instead of the slug. `TenantGuardCheckMiddleware` refuses to run a tenant
+route whose view lacks this guard.
+
+Decorator order, everywhere: `@tenant_view(...)` outermost, then `@require_POST` /
+`@require_http_methods(...)` (tests/core/test_policy.py walks the URL resolver to check it).
 """
 
 from functools import wraps
@@ -12,7 +16,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 
-from .models import Invitation, Membership, Role
+from .models import Invitation, Membership
+from .policy import Perm, can
 
 GUARD_MARKER = "_sopsocial_tenant_guard"
 
@@ -42,7 +47,7 @@ def _unauthenticated(request):
     return redirect_to_login(request.get_full_path())
 
 
-def tenant_view(view=None, *, roles=None, allow_external=False):
+def tenant_view(view=None, *, perm: Perm | None = None, allow_external=False):
     """Decorate a view `f(request, member, **kwargs)` served under `/t/<tenant_slug>/`."""
 
     def decorate(func):
@@ -53,7 +58,7 @@ def tenant_view(view=None, *, roles=None, allow_external=False):
             member = member_for(request.user, tenant_slug)
             if member.is_external and not allow_external:
                 raise Http404
-            if roles is not None and (member.is_external or member.role not in roles):
+            if perm is not None and not can(member, perm):
                 raise PermissionDenied("Your role does not allow this.")
             request.member, request.tenant = member, member.tenant
             if request.session.get("last_tenant") != member.tenant.slug:  # avoid a session write per request
@@ -61,15 +66,10 @@ def tenant_view(view=None, *, roles=None, allow_external=False):
             return func(request, member, *args, **kwargs)
 
         setattr(guarded, GUARD_MARKER, True)
-        guarded.tenant_roles = roles
-        guarded.allow_external = allow_external
+        guarded.__dict__.update(tenant_perm=perm, allow_external=allow_external)
         return guarded
 
     return decorate(view) if view is not None else decorate
-
-
-ADMIN_ONLY = (Role.ADMIN,)
-PLANNERS = (Role.ADMIN, Role.PLANNER)
 
 
 def access_membership(member, membership_id):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from sopsocial.audit.actions import changed_fields, record
 from sopsocial.audit.verbs import CoreVerb
 
 from .models import Invitation, Membership, Partner, Role, Tenant
+from .policy import Perm, require
 
 User = get_user_model()
 
@@ -65,14 +66,9 @@ def do_add_member(*, tenant, user, role, department="", title="", partner=None, 
     return membership
 
 
-def _require_admin(member):
-    if not member.is_admin:
-        raise PermissionDenied("Only an admin of this tenant can do that.")
-
-
 def check_invite(member, *, email, role, department="", title="", partner=None):
     """Validate then create an invitation; returns (invitation, token). The token is shown/sent once."""
-    _require_admin(member)
+    require(member, Perm.MANAGE_PEOPLE, "invite people")
     email = email.strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": "Unknown role."})
@@ -183,7 +179,7 @@ def do_accept_invitation(token, *, user=None, username=None, password=None, firs
 
 @transaction.atomic
 def do_revoke_invitation(member, invitation):
-    _require_admin(member)
+    require(member, Perm.MANAGE_PEOPLE, "revoke invitations")
     if not invitation.is_pending:
         raise ValidationError("This invitation is no longer pending.")
     invitation.revoked_at = timezone.now()
@@ -202,7 +198,7 @@ def _other_active_admins(membership):
 @transaction.atomic
 def check_change_role(member, membership, *, role, department=None, title=None):
     """An admin changes someone's role (and display department/title). The last admin stays admin."""
-    _require_admin(member)
+    require(member, Perm.MANAGE_PEOPLE, "change roles")
     if role not in Role.values:
         raise ValidationError({"role": "Unknown role."})
     membership = Membership.objects.select_for_update().get(pk=membership.pk, tenant=member.tenant)
@@ -234,7 +230,7 @@ def check_change_role(member, membership, *, role, department=None, title=None):
 
 @transaction.atomic
 def check_deactivate_member(member, membership):
-    _require_admin(member)
+    require(member, Perm.MANAGE_PEOPLE, "remove members")
     membership = Membership.objects.select_for_update().get(pk=membership.pk, tenant=member.tenant)
     if not membership.is_active:
         raise ValidationError("This person is already removed.")

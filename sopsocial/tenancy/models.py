@@ -73,10 +73,6 @@ class Membership(models.Model):
         return f"{self.user} @ {self.tenant.slug} ({self.role})"
 
     @property
-    def is_admin(self):
-        return self.role == Role.ADMIN and self.partner_id is None
-
-    @property
     def is_external(self):
         return self.partner_id is not None
 

@@ -7,9 +7,10 @@ from django.views.decorators.http import require_POST
 from sopsocial.pages.chrome import tenant_home_url
 
 from . import actions
-from .access import ADMIN_ONLY, access_invitation, access_membership, tenant_view
+from .access import access_invitation, access_membership, tenant_view
 from .forms import AcceptInvitationForm, InviteForm, RoleForm
 from .models import Membership, Role
+from .policy import Perm
 
 
 def _people_context(member, invite_form=None):
@@ -33,7 +34,7 @@ def _apply_errors(form, error):
         form.add_error(None, error)
 
 
-@tenant_view(roles=ADMIN_ONLY)
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
 def people(request, member):
     invite_form = None
     if request.method == "POST":
@@ -53,8 +54,8 @@ def people(request, member):
     return render(request, "tenancy/people.html", context, status=status)
 
 
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def change_role(request, member, membership_id):
     target = access_membership(member, membership_id)
     form = RoleForm(request.POST)
@@ -72,8 +73,8 @@ def change_role(request, member, membership_id):
     return redirect("tenancy:people", tenant_slug=member.tenant.slug)
 
 
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def remove_member(request, member, membership_id):
     target = access_membership(member, membership_id)
     try:
@@ -85,8 +86,8 @@ def remove_member(request, member, membership_id):
     return redirect("tenancy:people", tenant_slug=member.tenant.slug)
 
 
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
 @require_POST
-@tenant_view(roles=ADMIN_ONLY)
 def revoke_invitation(request, member, invitation_id):
     invitation = access_invitation(member, invitation_id)
     try:
