@@ -4,8 +4,6 @@ from django.db.models import Count, Q
 
 from .models import LIVE_STATUSES, Alert, ExceptionRule
 
-FILTERS = ("status", "severity", "kind", "mine")
-
 
 def alerts_for(member, *, status="live", severity=None, kind=None, mine=False, subject_ids=None):
     alerts = Alert.objects.filter(tenant=member.tenant).select_related("tenant", "rule", "subject", "owner")

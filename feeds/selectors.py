@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
 from sopsocial.subjects.models import Subject, SubjectShare
-from sopsocial.subjects.selectors import can_see_subject
 from sopsocial.tenancy.models import Membership
 
 from .models import (
@@ -124,7 +123,6 @@ HOME_FILTERS = {
 class FeedPage:
     entries: list  # InboxEntry rows (home) or FeedItemSubject rows (subject feed), each with .item hydrated
     next_cursor: str | None
-    newest_cursor: str | None
 
 
 def _inbox_rows(member, *, filter_name="all", subject_kind=None):
@@ -164,7 +162,6 @@ def home_page(member, *, before=None, after=None, filter_name="all", subject_kin
     return FeedPage(
         entries=rows,
         next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
     )
 
 
@@ -205,7 +202,6 @@ def subject_page(member, subject, *, before=None, size=None):
     return FeedPage(
         entries=rows,
         next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
     )
 
 
@@ -338,7 +334,3 @@ def mention_candidates(member, query, limit=8):
             | Q(user__last_name__istartswith=query)
         )
     return list(people.order_by("user__username")[:limit])
-
-
-def subject_can_be_seen(member, subject):
-    return can_see_subject(member, subject)

@@ -16,7 +16,6 @@ from .models import (
     Customer,
     Facility,
     InventorySnapshot,
-    Plan,
     PlanEntry,
     PlanType,
     PlanVersion,
@@ -25,10 +24,6 @@ from .models import (
 )
 
 GRID_MAX_ROWS = 600
-
-
-def plans_for(tenant):
-    return {p.plan_type: p for p in Plan.objects.filter(tenant=tenant).select_related("subject")}
 
 
 def versions_for(tenant):

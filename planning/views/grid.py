@@ -96,7 +96,7 @@ def _bad_filters(request, form):
     return render(request, "400.html", {"reason": form.problem()}, status=400)
 
 
-def _cell_objects(member, version, data):
+def _cell_objects(member, data):
     product = access.access_product(member, data.get("product"))
     facility = access.access_facility(member, data.get("facility"))
     customer = access.access_customer(member, data.get("customer")) if data.get("customer") else None
@@ -143,11 +143,11 @@ def cell(request, member, version_id):
     """GET: the side panel (history + notes + save-with-note form). POST: save one cell."""
     version = access.access_version(member, version_id)
     if request.method == "GET":
-        objs = _cell_objects(member, version, request.GET)
+        objs = _cell_objects(member, request.GET)
         return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
     if member.role not in actions.EDIT_ROLES:
         raise PermissionDenied
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    product, customer, facility, week = _cell_objects(member, request.POST)
     form = forms.CellForm(request.POST)
     ctx = {
         "version": version,
@@ -217,7 +217,7 @@ def _cell_response(request, member, version, ctx, status):
 @require_POST
 def cell_comment(request, member, version_id):
     version = access.access_version(member, version_id)
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    product, customer, facility, week = _cell_objects(member, request.POST)
     form = forms.CommentForm(request.POST)
     error = None
     if form.is_valid():

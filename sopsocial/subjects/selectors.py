@@ -1,4 +1,4 @@
-"""Reads over subjects: ancestors and descendants (bounded depth), and what a member may see."""
+"""Reads over subjects: ancestors (bounded depth), and what a member may see."""
 
 from .models import Subject, SubjectParent, SubjectShare
 
@@ -11,19 +11,6 @@ def ancestor_ids(subject_ids, max_depth=MAX_DEPTH):
     for _ in range(max_depth):
         parents = set(SubjectParent.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True))
         frontier = parents - seen - set(subject_ids)
-        if not frontier:
-            break
-        seen |= frontier
-    return seen
-
-
-def descendant_ids(subject_ids, max_depth=MAX_DEPTH):
-    seen, frontier = set(), set(subject_ids)
-    for _ in range(max_depth):
-        children = set(
-            SubjectParent.objects.filter(parent_id__in=frontier).values_list("child_id", flat=True)
-        )
-        frontier = children - seen - set(subject_ids)
         if not frontier:
             break
         seen |= frontier
