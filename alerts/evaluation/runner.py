@@ -1,8 +1,8 @@
 """Evaluate rules: load the frames a rule needs for the slice, run its vectorised check, apply findings.
 
-Entry points: `evaluate_rule` (one rule, a slice or everything), `evaluate_request` (an outbox row from
-planning: every enabled rule over the changed slice) and `preview_rule` (what a rule would raise now,
-without writing anything).
+Entry points: `evaluate_rule` (one rule, a slice or everything) and `preview_rule` (what a rule would
+raise now, without writing anything). Planning's outbox rows are consumed by `outbox.process_pending`,
+which runs every enabled rule over the changed slice through `evaluate_rule`.
 """
 
 import logging
