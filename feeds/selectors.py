@@ -11,6 +11,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
+from sopsocial.pages.keyset import keyset_page
 from sopsocial.subjects.models import Subject, SubjectShare
 from sopsocial.tenancy.models import Membership
 
@@ -125,6 +126,13 @@ class FeedPage:
     next_cursor: str | None
 
 
+def _feed_page(rows, size, member):
+    """A keyset page of inbox or subject-feed rows (newest first) with their items hydrated."""
+    entries, next_cursor = keyset_page(rows, size, lambda row: Cursor(row.created, row.item_id).encode())
+    hydrate([r.item for r in entries], member)
+    return FeedPage(entries=entries, next_cursor=next_cursor)
+
+
 def _inbox_rows(member, *, filter_name="all", subject_kind=None):
     rows = InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id)
     if filter_name == "posts":
@@ -151,18 +159,10 @@ def home_page(member, *, before=None, after=None, filter_name="all", subject_kin
         rows = rows.filter(_before(before))
     if after:
         rows = rows.filter(_after(after))
-    rows = list(
-        rows.select_related("reason_subject", *(f"item__{r}" for r in PAGE_RELATED)).order_by(
-            "-created", "-item_id"
-        )[: size + 1]
+    rows = rows.select_related("reason_subject", *(f"item__{r}" for r in PAGE_RELATED)).order_by(
+        "-created", "-item_id"
     )
-    more = len(rows) > size
-    rows = rows[:size]
-    hydrate([r.item for r in rows], member)
-    return FeedPage(
-        entries=rows,
-        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-    )
+    return _feed_page(rows, size, member)
 
 
 def unread_count(member):
@@ -191,18 +191,8 @@ def subject_page(member, subject, *, before=None, size=None):
         rows = rows.filter(shared_with_partner_q(member.partner_id, prefix="item__"))
     if before:
         rows = rows.filter(_before(before))
-    rows = list(
-        rows.select_related(*(f"item__{r}" for r in PAGE_RELATED)).order_by("-created", "-item_id")[
-            : size + 1
-        ]
-    )
-    more = len(rows) > size
-    rows = rows[:size]
-    hydrate([r.item for r in rows], member)
-    return FeedPage(
-        entries=rows,
-        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-    )
+    rows = rows.select_related(*(f"item__{r}" for r in PAGE_RELATED)).order_by("-created", "-item_id")
+    return _feed_page(rows, size, member)
 
 
 # --- Batch loading -------------------------------------------------------------------------------------
