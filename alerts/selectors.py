@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Q
 
+from sopsocial.pages.filters import where_filled
+
 from .models import LIVE_STATUSES, Alert, ExceptionRule
 
 
@@ -13,10 +15,7 @@ def alerts_for(member, *, status="live", severity=None, kind=None, mine=False, s
         alerts = alerts.filter(status__in=LIVE_STATUSES)
     elif status:
         alerts = alerts.filter(status=status)
-    if severity:
-        alerts = alerts.filter(severity=severity)
-    if kind:
-        alerts = alerts.filter(rule__kind=kind)
+    alerts = where_filled(alerts, severity=severity, rule__kind=kind)
     if mine:
         alerts = alerts.filter(owner=member.user)
     if subject_ids is not None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Q
 
+from sopsocial.pages.filters import where_filled, where_given
+
 from . import plan_math as pm
 from . import weeks as wk
 from .frames import read_frame
@@ -78,14 +80,12 @@ def version_weeks(version):
 
 
 def _entry_filter(version, product_ids=None, customer_ids=None, facility_ids=None):
-    qs = PlanEntry.objects.filter(version=version)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if customer_ids is not None:
-        qs = qs.filter(customer_id__in=customer_ids)
-    if facility_ids is not None:
-        qs = qs.filter(facility_id__in=facility_ids)
-    return qs
+    return where_given(
+        PlanEntry.objects.filter(version=version),
+        product_id__in=product_ids,
+        customer_id__in=customer_ids,
+        facility_id__in=facility_ids,
+    )
 
 
 def demand_frame(version, **filters):
@@ -103,13 +103,12 @@ def supply_frame(version, **filters):
 
 def stock_frame(tenant, as_of=None, product_ids=None, facility_ids=None):
     """The latest snapshot per product x facility on or before `as_of`."""
-    qs = InventorySnapshot.objects.filter(tenant=tenant)
-    if as_of is not None:
-        qs = qs.filter(as_of__lte=as_of)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if facility_ids is not None:
-        qs = qs.filter(facility_id__in=facility_ids)
+    qs = where_given(
+        InventorySnapshot.objects.filter(tenant=tenant),
+        as_of__lte=as_of,
+        product_id__in=product_ids,
+        facility_id__in=facility_ids,
+    )
     df = read_frame(qs, ["product_id", "facility_id", "as_of", "on_hand", "safety_stock"])
     df = df.sort_values("as_of").drop_duplicates(["product_id", "facility_id"], keep="last")
     return df[pm.STOCK_COLUMNS].reset_index(drop=True)
@@ -128,13 +127,12 @@ def projection_for(tenant, demand_version, supply_version, product_ids=None, fac
 
 
 def actuals_frame(tenant, product_ids=None, customer_ids=None, since=None):
-    qs = Actual.objects.filter(tenant=tenant)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if customer_ids is not None:
-        qs = qs.filter(customer_id__in=customer_ids)
-    if since is not None:
-        qs = qs.filter(week__gte=since)
+    qs = where_given(
+        Actual.objects.filter(tenant=tenant),
+        product_id__in=product_ids,
+        customer_id__in=customer_ids,
+        week__gte=since,
+    )
     return read_frame(qs, pm.DEMAND_COLUMNS)
 
 
@@ -146,10 +144,7 @@ def frozen_forecast_frame(tenant, product_ids=None, before=None):
         version__plan__plan_type=PlanType.DEMAND,
         version__status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
     )
-    if before is not None:
-        qs = qs.filter(week__lt=before)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
+    qs = where_given(qs, week__lt=before, product_id__in=product_ids)
     df = read_frame(qs, ["version__number", *pm.DEMAND_COLUMNS]).rename(columns={"version__number": "number"})
     keys = ["product_id", "customer_id", "facility_id", "week"]
     df = df.sort_values("number").drop_duplicates(keys, keep="last")
@@ -193,20 +188,14 @@ def grid_for(
     weeks = version_weeks(version)
     # tenant too: get_absolute_url() needs its slug on every row
     products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand", "tenant")
-    if brand_id:
-        products = products.filter(brand_id=brand_id)
-    if family:
-        products = products.filter(family=family)
+    products = where_filled(products, brand_id=brand_id, family=family)
     if q:
         products = products.filter(Q(name__icontains=q) | Q(sku__icontains=q))
     products = {p.pk: p for p in products}
     entries = PlanEntry.objects.filter(
         version=version, product_id__in=list(products), week__gte=weeks[0], week__lte=weeks[-1]
     )
-    if customer_id:
-        entries = entries.filter(customer_id=customer_id)
-    if facility_id:
-        entries = entries.filter(facility_id=facility_id)
+    entries = where_filled(entries, customer_id=customer_id, facility_id=facility_id)
     values = list(entries.values_list("product_id", "customer_id", "facility_id", "week", "qty", "revision"))
     series = {}
     for p, c, f, w, qty, rev in values:

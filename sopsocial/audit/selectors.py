@@ -3,23 +3,21 @@
 from django.db.models import Q
 from django.utils.dateparse import parse_date
 
+from sopsocial.pages.filters import where_filled
+
 from .models import AuditEvent, AuditEventSubject
 
 
 def audit_log_for(tenant, *, actor=None, verb=None, subject_kind=None, since=None, until=None, query=None):
-    events = AuditEvent.objects.filter(tenant=tenant).select_related("actor", "subject")
-    if actor:
-        events = events.filter(actor_label__icontains=actor)
-    if verb:
-        events = events.filter(verb=verb)
-    if subject_kind:
-        events = events.filter(subject__kind=subject_kind)
-    if since:
-        events = events.filter(at__date__gte=since)
-    if until:
-        events = events.filter(at__date__lte=until)
-    if query:
-        events = events.filter(target__icontains=query)
+    events = where_filled(
+        AuditEvent.objects.filter(tenant=tenant).select_related("actor", "subject"),
+        actor_label__icontains=actor,
+        verb=verb,
+        subject__kind=subject_kind,
+        at__date__gte=since,
+        at__date__lte=until,
+        target__icontains=query,
+    )
     return events.order_by("-seq")
 
 
