@@ -233,7 +233,7 @@ def cell_comment(request, member, version_id):
                 files=request.FILES.getlist("files"),
             )
         except ValidationError as e:
-            error = " ".join(m for ms in e.message_dict.values() for m in ms)
+            error = " ".join(e.messages)
     else:
         error = "Write a comment."
     ctx = _panel_context(member, version, product, customer, facility, week, error=error)
@@ -248,7 +248,7 @@ def transition(request, member, version_id):
         version = actions.check_transition(member, version, request.POST.get("action", ""))
         messages.success(request, f"{version.subject.title} is now {version.get_status_display().lower()}.")
     except ValidationError as e:
-        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, " ".join(e.messages))
     return redirect(version.get_absolute_url())
 
 

@@ -4,6 +4,7 @@ every row is valid."""
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from sopsocial.api.errors import error_item
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
 from .. import actions, forms, imports
@@ -35,7 +36,7 @@ def import_file(request, member):
                     source=f"upload {upload.name}",
                 )
         except ValueError as e:
-            errors = [{"row": None, "field": "file", "message": str(e)}]
+            errors = [error_item(str(e), field="file")]
     return render(
         request,
         "planning/import.html",

@@ -20,13 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 from sopsocial.tenancy.access import GUARD_MARKER, PLANNERS
 from sopsocial.tenancy.models import Membership
 
+from .errors import error_item
 from .models import ApiKey, hash_key
 
 logger = logging.getLogger(__name__)
 
 
 def error_response(status, message, field=None, row=None):
-    return JsonResponse({"errors": [{"row": row, "field": field, "message": message}]}, status=status)
+    return JsonResponse({"errors": [error_item(message, field, row)]}, status=status)
 
 
 def api_view(func):
