@@ -153,7 +153,7 @@ def cast(live_stack):
     )
     tenant = Tenant.objects.get(slug="northwind")
     morgan = Membership.objects.select_related("tenant", "user").get(tenant=tenant, user__username="morgan")
-    w0 = wk.week_start(timezone.localdate())
+    w0 = wk.this_week()
     oat = Product.objects.get(tenant=tenant, name="Oat Crunch 500g")
     contoso = Customer.objects.get(tenant=tenant, name="Contoso Retail")
     leeds = Facility.objects.get(tenant=tenant, name__icontains="Leeds")
