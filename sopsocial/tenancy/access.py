@@ -6,18 +6,22 @@ unless the view allows them, wrong role -> 403. The view receives `member` inste
 `TenantGuardCheckMiddleware` refuses to run a tenant route whose view lacks this guard.
 """
 
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from .models import Invitation, Membership, Role
 
 GUARD_MARKER = "_sopsocial_tenant_guard"
+View = Callable[..., HttpResponse]
 
 
-def member_for(user, tenant_slug):
+def member_for(user: User | AnonymousUser, tenant_slug: str) -> Membership:
     """The user's active membership in the tenant, or 404."""
     if not user.is_authenticated:
         raise Http404
@@ -31,7 +35,7 @@ def member_for(user, tenant_slug):
     return member
 
 
-def _unauthenticated(request):
+def _unauthenticated(request: HttpRequest) -> HttpResponse:
     wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
     if wants_json:
         return JsonResponse({"error": "authentication required"}, status=401)
@@ -42,12 +46,14 @@ def _unauthenticated(request):
     return redirect_to_login(request.get_full_path())
 
 
-def tenant_view(view=None, *, roles=None, allow_external=False):
+def tenant_view(
+    view: View | None = None, *, roles: Iterable[str] | None = None, allow_external: bool = False
+) -> Any:
     """Decorate a view `f(request, member, **kwargs)` served under `/t/<tenant_slug>/`."""
 
-    def decorate(func):
+    def decorate(func: View) -> View:
         @wraps(func)
-        def guarded(request, tenant_slug, *args, **kwargs):
+        def guarded(request: Any, tenant_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return _unauthenticated(request)
             member = member_for(request.user, tenant_slug)
@@ -61,8 +67,8 @@ def tenant_view(view=None, *, roles=None, allow_external=False):
             return func(request, member, *args, **kwargs)
 
         setattr(guarded, GUARD_MARKER, True)
-        guarded.tenant_roles = roles
-        guarded.allow_external = allow_external
+        guarded.tenant_roles = roles  # type: ignore[attr-defined]
+        guarded.allow_external = allow_external  # type: ignore[attr-defined]
         return guarded
 
     return decorate(view) if view is not None else decorate
@@ -72,7 +78,7 @@ ADMIN_ONLY = (Role.ADMIN,)
 PLANNERS = (Role.ADMIN, Role.PLANNER)
 
 
-def access_membership(member, membership_id):
+def access_membership(member: Membership, membership_id: int | str) -> Membership:
     try:
         return Membership.objects.select_related("user", "partner").get(
             tenant=member.tenant, pk=membership_id
@@ -81,7 +87,7 @@ def access_membership(member, membership_id):
         raise Http404 from None
 
 
-def access_invitation(member, invitation_id):
+def access_invitation(member: Membership, invitation_id: int | str) -> Invitation:
     try:
         return Invitation.objects.get(tenant=member.tenant, pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError):
