@@ -264,7 +264,7 @@ def grid_for(
             cells.append((w, qty, rev, (p, c, f, w) in noted))
             total += qty
             week_totals[i] += qty
-        grid.rows.append(GridRow(products[p], customers.get(c), facilities[f], cells, total))  # type: ignore[arg-type]  # noqa: E501 BUG: total is passed as cells_html
+        grid.rows.append(GridRow(products[p], customers.get(c), facilities[f], cells, total=total))
     grid.week_totals = week_totals
     grid.total = sum(week_totals)
     return grid
