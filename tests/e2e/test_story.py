@@ -13,10 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import time
-import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,105 +37,19 @@ from .browser import (
     horizontal_overflow,
     unreachable_by_keyboard,
 )
+from .story import (
+    LIVE,
+    PASSWORD,
+    SHOTS,
+    Story,
+    erp_sends_order,
+    feed_card,
+    grid_cell,
+    press_transition,
+    save_cell_with_note,
+)
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis, pytest.mark.browser]
-
-SHOTS = Path(ROOT) / "artifacts" / "story"
-PASSWORD = "sopsocial-demo"
-LIVE = 20_000  # ms: a live update must arrive without reload within this (the typical figure is < 1 s)
-# Every page notes when its socket opens (live checks wait for it) and when each feed card arrives
-# (the story's latencies are measured in the browser, from the click to the card on the other screen).
-WS_PROBE = """
-document.addEventListener('htmx:wsOpen', () => { window.__wsOpen = true; });
-window.__arrivals = [];
-new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(node => {
-  if (node.nodeType !== 1) return;
-  const cards = node.matches('.feed-item') ? [node] : [...node.querySelectorAll('.feed-item')];
-  cards.forEach(card => window.__arrivals.push([Date.now(), card.textContent]));
-}))).observe(document, {childList: true, subtree: true});
-"""
-
-
-class StoryFailure(AssertionError):
-    pass
-
-
-class Story:
-    """The cast's browsers and the step bookkeeping (screenshots, failure messages)."""
-
-    def __init__(self, browser, base):
-        self.browser, self.base, self.pages, self.timings = browser, base, {}, {}
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        for old in SHOTS.glob("*.png"):
-            old.unlink()
-
-    def person(self, name, viewport=DESKTOP):
-        context = self.browser.new_context(viewport=viewport, bypass_csp=True)  # bypass: axe-core only
-        context.add_init_script(WS_PROBE)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        self.pages[name] = page
-        page.goto(f"{self.base}/accounts/login/")
-        page.get_by_label("Username").fill(name)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        return page
-
-    def open(self, name, path):
-        page = self.pages[name]
-        page.goto(self.base + path)
-        return page
-
-    def listen(self, name, path="/t/northwind/"):
-        """Open the person's home feed and wait for its socket; marks the page to prove it never reloads."""
-        page = self.open(name, path)
-        page.wait_for_function("() => window.__wsOpen === true")
-        page.evaluate("() => { window.__noReload = 'still here'; }")
-        return page
-
-    def arrived_after(self, name, text, since_ms):
-        """Milliseconds from `since_ms` (a browser Date.now()) to the card with `text` on name's page."""
-        at = self.pages[name].evaluate(
-            "(text) => (window.__arrivals.find(([t, body]) => body.includes(text)) || [null])[0]", text
-        )
-        return None if at is None else at - since_ms
-
-    def doc_shot(self, name, file, show=None):
-        """A screen-sized picture for the README's tour (`make screenshots` copies them to docs/)."""
-        page = self.pages[name]
-        if show is not None:
-            show.scroll_into_view_if_needed()
-        (SHOTS / "docs").mkdir(exist_ok=True)
-        page.screenshot(path=str(SHOTS / "docs" / f"{file}.png"))
-
-    def still_live(self, name):
-        assert self.pages[name].evaluate("() => window.__noReload") == "still here", f"{name}'s page reloaded"
-
-    @contextmanager
-    def step(self, number, title, *people):
-        started = time.monotonic()
-        current = {"who": people[0] if people else "?"}
-        try:
-            yield current
-        except Exception as error:
-            who = current["who"]
-            shot = SHOTS / f"FAILED-step{number}-{who}.png"
-            if who in self.pages:
-                self.pages[who].screenshot(path=str(shot), full_page=True)
-            raise StoryFailure(
-                f"STORY step {number} ({who}): {title}\n  {error}\n  screenshot: {shot}"
-            ) from error
-        self.timings[f"step {number}"] = round(time.monotonic() - started, 2)
-        for who in people:
-            order = number.rjust(2 if number.isdigit() else 3, "0")  # files sort in story order
-            self.pages[who].screenshot(path=str(SHOTS / f"{order}-{who}.png"), full_page=True)
-
-
-def _card(page, text):
-    return page.locator("#feed-items .feed-item", has_text=text).first
 
 
 @pytest.fixture
@@ -178,57 +88,6 @@ def cast(live_stack):
         "today": timezone.localdate(),
         "erp_key": do_create_api_key(morgan, "ERP (SAP)")[1],
     }
-
-
-def _cell(page, product, customer, facility, week):
-    return page.locator(f"#c-{product.pk}-{customer.pk if customer else 0}-{facility.pk}-{week:%Y%m%d} input")
-
-
-def _save_cell_with_note(page, cell, value, note, files=()):
-    cell.focus()
-    page.keyboard.press("Alt+n")
-    panel = page.locator("#cell-panel")
-    panel.get_by_label("New value").wait_for()
-    panel.get_by_label("New value").fill(str(value))
-    panel.get_by_label(re.compile("^Why")).fill(note)
-    if files:
-        panel.get_by_label(re.compile("Attach files")).set_input_files(list(files))
-    clicked_at = page.evaluate("Date.now()")
-    panel.get_by_role("button", name="Save with note").click()
-    return panel, clicked_at
-
-
-def _transition(page, button):
-    page.get_by_role("button", name=button, exact=True).click()
-    page.wait_for_load_state()
-
-
-def _erp_sends_order(base, key, cast, number):
-    body = {
-        "items": [
-            {
-                "number": number,
-                "customer": cast["contoso"].code,
-                "facility": cast["leeds"].code,
-                "order_date": cast["today"].isoformat(),
-                "ship_date": cast["w3"].isoformat(),
-                "status": "open",
-                "lines": [{"sku": cast["oat"].sku, "qty": 3600}],
-            }
-        ]
-    }
-    request = urllib.request.Request(
-        f"{base}/api/v1/t/northwind/sales-orders/bulk/",
-        data=json.dumps(body).encode(),
-        headers={
-            "Authorization": f"Bearer {key}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": number,
-        },
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
 
 
 def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
@@ -273,14 +132,14 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             analysis = SHOTS / "demand-analysis.png"
             page.screenshot(path=str(analysis))
             page = story.open("alex", url["demand"] + f"?customer={contoso.pk}&q=Oat+Crunch+500g")
-            cell = _cell(page, oat, contoso, leeds, cast["w3"])
+            cell = grid_cell(page, oat, contoso, leeds, cast["w3"])
             expect(cell).to_have_value("1200")
-            panel, saved_at = _save_cell_with_note(page, cell, 4800, note, files=[analysis])
+            panel, saved_at = save_cell_with_note(page, cell, 4800, note, files=[analysis])
             expect(panel.get_by_role("status")).to_have_text("Saved.")
             expect(panel.locator(".cell-history")).to_contain_text("1,200 → 4,800")
             expect(panel.locator(".cell-notes")).to_contain_text("genuine one-off")
             story.doc_shot("alex", "1-grid-cell-with-note", show=cell)
-            _transition(page, "Submit for approval")
+            press_transition(page, "Submit for approval")
             expect(page.locator("h1 .badge")).to_have_text("Submitted")
 
         # 3. The note is a post on Contoso's, the product's and the demand plan's feeds, with the PNG.
@@ -297,7 +156,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
                 expect(post.locator(".attachments")).to_contain_text("demand-analysis.png")
             who["who"] = "morgan"
             page = story.open("morgan", f"{slug}/")
-            post = _card(page, "genuine one-off")
+            post = feed_card(page, "genuine one-off")
             expect(post).to_be_visible()
             expect(post.locator(".why")).to_contain_text("Crunchy")
 
@@ -314,7 +173,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
                 page = story.pages[name]
                 alert = page.locator("#feed-items .feed-item-alert", has_text="4,800 vs 1,200, +300%").first
                 expect(alert).to_be_visible(timeout=LIVE)
-                expect(_card(page, "genuine one-off")).to_be_visible(timeout=LIVE)
+                expect(feed_card(page, "genuine one-off")).to_be_visible(timeout=LIVE)
                 story.still_live(name)
             story.doc_shot("sam", "2-phone-feed-with-live-alert")
             story.timings["cell saved -> spike alert on Sam's phone (ms)"] = story.arrived_after(
@@ -331,7 +190,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             "5", "Sam comments and forwards to Priya from his phone; Priya's bell rings", "sam", "priya"
         ) as who:
             page = story.pages["sam"]
-            post = _card(page, "genuine one-off")
+            post = feed_card(page, "genuine one-off")
             post.get_by_label("Comment on this").fill("Great news")
             post.get_by_role("button", name="Comment").click()
             expect(post.locator(".comment-list")).to_contain_text("Great news")
@@ -364,15 +223,15 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             expect(row).to_contain_text("below safety")
             story.doc_shot("priya", "3-projected-stock-below-safety", show=row)
             page = story.open("priya", url["demand"])
-            _transition(page, "Approve")
+            press_transition(page, "Approve")
             expect(page.locator("h1 .badge")).to_have_text("Approved")
         for name in ("dana", "olu"):
             story.listen(name)
         with story.step("6b", "Priya adds 3,000 cases of production at Leeds in W+2 and publishes", "priya"):
             page = story.open("priya", url["supply"] + f"?q=Oat+Crunch+500g&facility={leeds.pk}")
-            cell = _cell(page, oat, None, leeds, cast["w2"])
+            cell = grid_cell(page, oat, None, leeds, cast["w2"])
             expect(cell).to_have_value("2000")
-            panel, saved_at = _save_cell_with_note(
+            panel, saved_at = save_cell_with_note(
                 page, cell, 5000, "Extra 3,000 cases on line 2 for Contoso's promo"
             )
             expect(panel.locator(".cell-history")).to_contain_text("2,000 → 5,000")
@@ -381,7 +240,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
                 ("Approve", "Approved"),
                 ("Publish", "Published"),
             ):
-                _transition(page, button)
+                press_transition(page, button)
                 expect(page.locator("h1 .badge")).to_have_text(status)
 
         # 7. The stock alert at Leeds resolves and the publication lands in Dana's feed, live.
@@ -389,9 +248,9 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             "7", "Dana sees the Leeds stock alert resolve and the supply plan published, live", "dana"
         ):
             page = story.pages["dana"]
-            expect(_card(page, "Resolved:")).to_be_visible(timeout=LIVE)
-            expect(_card(page, "Resolved:")).to_contain_text("Leeds")
-            expect(_card(page, "published")).to_be_visible(timeout=LIVE)
+            expect(feed_card(page, "Resolved:")).to_be_visible(timeout=LIVE)
+            expect(feed_card(page, "Resolved:")).to_contain_text("Leeds")
+            expect(feed_card(page, "published")).to_be_visible(timeout=LIVE)
             story.still_live("dana")
             story.timings["supply cell saved -> 'Resolved' on Dana's screen (ms)"] = story.arrived_after(
                 "dana", "Resolved:", saved_at
@@ -420,9 +279,9 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
         # 9. The order arrives through the ERP API; Dana is alerted live, ships it and tells FastFreight.
         number = f"SO-{cast['today']:%y%m%d}-3600"
         with story.step("9a", "the ERP sends the order; Dana sees it arrive live and is alerted", "dana"):
-            assert _erp_sends_order(base, cast["erp_key"], cast, number)["created"] == 1
+            assert erp_sends_order(base, cast["erp_key"], cast, number)["created"] == 1
             page = story.pages["dana"]
-            arrival = _card(page, f"Order {number} arrived from Contoso Retail")
+            arrival = feed_card(page, f"Order {number} arrived from Contoso Retail")
             expect(arrival).to_be_visible(timeout=LIVE)
             expect(arrival).to_contain_text("3,600 cases")
             expect(page.locator("#feed-items .feed-item-alert", has_text=number).first).to_be_visible(
@@ -452,7 +311,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             expect(page.locator(".feed-item", has_text="trailer LD-42").first).to_be_visible()
             who["who"] = "olu"
             olu = story.pages["olu"]
-            shipped = _card(olu, "trailer LD-42")
+            shipped = feed_card(olu, "trailer LD-42")
             expect(shipped).to_be_visible(timeout=LIVE)
             story.still_live("olu")
 
@@ -461,7 +320,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
             items = olu.locator("#feed-items .feed-item")
             expect(items).to_have_count(1)
             expect(items.first).to_contain_text("trailer LD-42")
-            shipped = _card(olu, "trailer LD-42")
+            shipped = feed_card(olu, "trailer LD-42")
             shipped.get_by_role("link", name=re.compile(f"Order {number}")).first.click()
             expect(olu.locator("h1")).to_contain_text(number)
             details = olu.locator("section", has=olu.locator("h2", has_text="Details"))
@@ -490,7 +349,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
         # 10. Alex thanks everyone on the order.
         with story.step("10", "Alex posts 'Thanks everyone' on the order", "alex"):
             page = story.open("alex", f"{slug}/")  # Alex follows Contoso: the arrival is in his feed
-            arrival = _card(page, f"Order {number} arrived")
+            arrival = feed_card(page, f"Order {number} arrived")
             arrival.get_by_role("link", name=re.compile(f"Order {number}")).first.click()
             page.get_by_label(re.compile("^Post about Order")).fill("Thanks everyone")
             page.get_by_role("button", name="Post", exact=True).click()
@@ -547,7 +406,7 @@ def test_the_story_plays_end_to_end_on_the_full_stack(live_stack, cast):
         # critical axe-core finding, and every control reachable with the keyboard.
         with story.step("12", "the story's pages fit a phone, pass axe and work by keyboard", "sam") as who:
             post_path = (
-                _card(story.open("sam", f"{slug}/"), "genuine one-off")
+                feed_card(story.open("sam", f"{slug}/"), "genuine one-off")
                 .locator(".feed-item-meta a", has=story.pages["sam"].locator("time"))
                 .get_attribute("href")
             )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from . import test_story as story_test
+from . import story as story_test
 
 
 def test_a_failing_step_names_the_step_and_the_person_and_saves_their_screenshot(monkeypatch, tmp_path):
