@@ -2,6 +2,7 @@
 
 from django import forms
 
+from sopsocial.api.errors import add_form_errors
 from sopsocial.subjects.models import Subject
 
 from .kinds import KIND_CHOICES, KINDS
@@ -89,9 +90,7 @@ class RuleForm(forms.Form):
         }
 
     def add_action_errors(self, error):
-        for key, messages in error.message_dict.items():
-            field = key.replace("params.", "p_").replace("scope.", "s_")
-            self.add_error(field if field in self.fields else None, messages)
+        add_form_errors(self, error, rename={"params.": "p_", "scope.": "s_"})
 
 
 class ResolveForm(forms.Form):

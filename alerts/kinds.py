@@ -1,6 +1,6 @@
 """The rule kinds: what each watches, its parameters (validated) and how its findings read."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
@@ -25,7 +25,6 @@ class Kind:
     params: tuple = ()
     weekly: bool = True  # weekly kinds merge consecutive weeks and auto-resolve; order kinds are events
     dims: tuple = ("product_id", "customer_id", "facility_id")
-    examples: dict = field(default_factory=dict)
 
 
 HORIZON = Param(

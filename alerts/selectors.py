@@ -1,24 +1,32 @@
 """Reads shared by the alert pages: filtered alert lists, rule lists with counts."""
 
-from django.db.models import Count, Q
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+
+from sopsocial.pages.filters import where_filled
+from sopsocial.tenancy.models import Membership, Tenant
 
 from .models import LIVE_STATUSES, Alert, ExceptionRule
 
-FILTERS = ("status", "severity", "kind", "mine")
 
-
-def alerts_for(member, *, status="live", severity=None, kind=None, mine=False, subject_ids=None):
+def alerts_for(
+    member: Membership,
+    *,
+    status: str = "live",
+    severity: str | None = None,
+    kind: str | None = None,
+    mine: bool = False,
+    subject_ids: Iterable[int] | None = None,
+) -> QuerySet[Alert]:
     alerts = Alert.objects.filter(tenant=member.tenant).select_related("tenant", "rule", "subject", "owner")
     if member.is_external:
-        alerts = alerts.filter(subject__shares__partner_id=member.partner_id)
+        alerts = alerts.filter(subject__shares__partner_id=member.partner_id)  # type: ignore[misc]  # external: partner_id is set
     if status == "live":
         alerts = alerts.filter(status__in=LIVE_STATUSES)
     elif status:
         alerts = alerts.filter(status=status)
-    if severity:
-        alerts = alerts.filter(severity=severity)
-    if kind:
-        alerts = alerts.filter(rule__kind=kind)
+    alerts = where_filled(alerts, severity=severity, rule__kind=kind)
     if mine:
         alerts = alerts.filter(owner=member.user)
     if subject_ids is not None:
@@ -26,7 +34,7 @@ def alerts_for(member, *, status="live", severity=None, kind=None, mine=False, s
     return alerts.order_by("-raised_at", "-id")
 
 
-def rules_for(tenant):
+def rules_for(tenant: Tenant) -> QuerySet[ExceptionRule]:
     return (
         ExceptionRule.objects.filter(tenant=tenant, is_deleted=False)
         .annotate(live_alerts=Count("alerts", filter=Q(alerts__status__in=LIVE_STATUSES)))

@@ -261,6 +261,7 @@ def _subject_models(tenant, model, kind, rows):
 
 def _build_plans(size, log):
     from planning import actions
+    from planning import weeks as wk
     from planning.models import (
         Brand,
         Capacity,
@@ -295,7 +296,7 @@ def _build_plans(size, log):
         "facility",
         [Facility(tenant=tenant, code=f"F{i:03d}", name=f"Bench depot {i}") for i in range(size.facilities)],
     )
-    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    monday = wk.this_week()
     plans = actions.ensure_plans(tenant)
     # Demand: a published version and the working draft copied from it (what demand_change compares);
     # the draft moves ~2% of its cells by +80%. Supply: the plan grid's version, edited by planners.

@@ -340,14 +340,16 @@ def _loop_rules(tenant, versions, first_week, product_ids, params):
 
 
 def rule_evaluation(ctx):
-    from alerts.evaluation.runner import this_week
+    import pandas as pd
+
     from planning import selectors as ps
+    from planning import weeks as wk
     from planning.models import PlanType, PlanVersion
     from sopsocial.tenancy.models import Tenant
 
     tenant = Tenant.objects.get(slug=TENANT_SLUG)
     size = ctx.size
-    first_week = this_week()
+    first_week = pd.Timestamp(wk.this_week())
     rules = _probe_rules(tenant, size.weeks)
     working = PlanVersion.objects.get(pk=ctx.facts["plan_version"])
     # The loop reads the versions the rules read (alerts.evaluation.runner.findings_for).

@@ -1,5 +1,5 @@
 """The live websocket: session-authenticated (AuthMiddlewareStack), origin-checked
-(AllowedHostsOriginValidator in sopsocial/asgi.py), tenant-checked here, and joined only to the
+(AllowedHostsOriginValidator in config/asgi.py), tenant-checked here, and joined only to the
 user's own group. It only relays what the fan-out sends; it accepts nothing from the client."""
 
 from channels.db import database_sync_to_async

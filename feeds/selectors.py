@@ -5,15 +5,18 @@ costs the same fixed number of queries whatever its size.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from sopsocial.pages.keyset import keyset_page
 from sopsocial.subjects.models import Subject, SubjectShare
-from sopsocial.subjects.selectors import can_see_subject
-from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.models import Membership, Tenant
 
 from .models import (
     Attachment,
@@ -36,10 +39,10 @@ ITEM_RELATED = ("subject", "author", "forwarded_item", "forwarded_item__author",
 PAGE_RELATED = ("subject", "author")
 
 
-def shared_with_partner_q(partner_id, prefix=""):
+def shared_with_partner_q(partner_id: int | None, prefix: str = "") -> Q:
     """Items visible to partners and posted on a subject shared with them. Being tagged with a shared
     subject is not enough: the item's page and card name its main subject, which must be theirs to see."""
-    placed_on_shared = FeedItemSubject.objects.filter(
+    placed_on_shared = FeedItemSubject.objects.filter(  # type: ignore[misc]  # partner_id: only partners are asked about
         item_id=OuterRef("item_id" if prefix else "pk"),
         relation=FeedItemSubject.Relation.PRIMARY,
         subject__shares__partner_id=partner_id,
@@ -47,7 +50,7 @@ def shared_with_partner_q(partner_id, prefix=""):
     return Q(**{f"{prefix}visibility": Visibility.PARTNERS}) & Q(Exists(placed_on_shared))
 
 
-def visible_items(member):
+def visible_items(member: Membership) -> QuerySet[FeedItem]:
     """The feed items the member may read (deleted ones included: pages show them as deleted)."""
     items = FeedItem.objects.filter(tenant_id=member.tenant_id)
     # A forward is a note to some people: only its author and recipients see it.
@@ -60,7 +63,7 @@ def visible_items(member):
     return items
 
 
-def member_may_see_item_q(item):
+def member_may_see_item_q(item: FeedItem) -> Q:
     """For picking recipients: a Q over Membership rows of those who may read `item`."""
     q = Q(tenant_id=item.tenant_id, is_active=True)
     if item.kind == FeedItem.Kind.FORWARD:
@@ -79,11 +82,11 @@ class Cursor:
     created: datetime
     item_id: int
 
-    def encode(self):
+    def encode(self) -> str:
         return f"{self.created.isoformat()}_{self.item_id}"
 
     @classmethod
-    def decode(cls, raw):
+    def decode(cls, raw: object) -> "Cursor | None":
         """A cursor from a query string, or None when missing or malformed (treated as 'from the top')."""
         if not raw:
             return None
@@ -97,13 +100,13 @@ class Cursor:
             return None
 
 
-def _before(cursor, created="created", item="item_id"):
+def _before(cursor: Cursor, created: str = "created", item: str = "item_id") -> Q:
     return Q(**{f"{created}__lt": cursor.created}) | Q(
         **{created: cursor.created, f"{item}__lt": cursor.item_id}
     )
 
 
-def _after(cursor, created="created", item="item_id"):
+def _after(cursor: Cursor, created: str = "created", item: str = "item_id") -> Q:
     return Q(**{f"{created}__gt": cursor.created}) | Q(
         **{created: cursor.created, f"{item}__gt": cursor.item_id}
     )
@@ -124,10 +127,21 @@ HOME_FILTERS = {
 class FeedPage:
     entries: list  # InboxEntry rows (home) or FeedItemSubject rows (subject feed), each with .item hydrated
     next_cursor: str | None
-    newest_cursor: str | None
 
 
-def _inbox_rows(member, *, filter_name="all", subject_kind=None):
+def _feed_page(
+    rows: QuerySet[InboxEntry] | QuerySet[FeedItemSubject], size: int, member: Membership
+) -> "FeedPage":
+    """A keyset page of inbox or subject-feed rows (newest first) with their items hydrated."""
+    entries: list[Any]
+    entries, next_cursor = keyset_page(rows, size, lambda row: Cursor(row.created, row.item_id).encode())
+    hydrate([r.item for r in entries], member)
+    return FeedPage(entries=entries, next_cursor=next_cursor)
+
+
+def _inbox_rows(
+    member: Membership, *, filter_name: str = "all", subject_kind: str | None = None
+) -> QuerySet[InboxEntry]:
     rows = InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id)
     if filter_name == "posts":
         rows = rows.filter(item__kind=FeedItem.Kind.POST)
@@ -145,7 +159,15 @@ def _inbox_rows(member, *, filter_name="all", subject_kind=None):
     return rows
 
 
-def home_page(member, *, before=None, after=None, filter_name="all", subject_kind=None, size=None):
+def home_page(
+    member: Membership,
+    *,
+    before: Cursor | None = None,
+    after: Cursor | None = None,
+    filter_name: str = "all",
+    subject_kind: str | None = None,
+    size: int | None = None,
+) -> FeedPage:
     """One page of the member's home feed: the inbox rows (newest first) with hydrated items."""
     size = size or settings.FEEDS_PAGE_SIZE
     rows = _inbox_rows(member, filter_name=filter_name, subject_kind=subject_kind)
@@ -153,26 +175,17 @@ def home_page(member, *, before=None, after=None, filter_name="all", subject_kin
         rows = rows.filter(_before(before))
     if after:
         rows = rows.filter(_after(after))
-    rows = list(
-        rows.select_related("reason_subject", *(f"item__{r}" for r in PAGE_RELATED)).order_by(
-            "-created", "-item_id"
-        )[: size + 1]
+    rows = rows.select_related("reason_subject", *(f"item__{r}" for r in PAGE_RELATED)).order_by(
+        "-created", "-item_id"
     )
-    more = len(rows) > size
-    rows = rows[:size]
-    hydrate([r.item for r in rows], member)
-    return FeedPage(
-        entries=rows,
-        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
-    )
+    return _feed_page(rows, size, member)
 
 
-def unread_count(member):
+def unread_count(member: Membership) -> int:
     return InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id, unread=True).count()
 
 
-def unread_counts_for(tenant_id, user_ids):
+def unread_counts_for(tenant_id: int, user_ids: Iterable[int]) -> dict[int, int]:
     # COUNT(*), not COUNT(id): the inbox_unread index alone answers it (an index-only scan).
     rows = (
         InboxEntry.objects.filter(tenant_id=tenant_id, user_id__in=user_ids, unread=True)
@@ -186,7 +199,9 @@ def unread_counts_for(tenant_id, user_ids):
 # --- Subject feed ------------------------------------------------------------------------------------
 
 
-def subject_page(member, subject, *, before=None, size=None):
+def subject_page(
+    member: Membership, subject: Subject, *, before: Cursor | None = None, size: int | None = None
+) -> FeedPage:
     """A subject's feed: items placed on it, its tags and (through ancestor rows) its descendants."""
     size = size or settings.FEEDS_PAGE_SIZE
     rows = FeedItemSubject.objects.filter(subject=subject).exclude(item__kind=FeedItem.Kind.FORWARD)
@@ -194,25 +209,14 @@ def subject_page(member, subject, *, before=None, size=None):
         rows = rows.filter(shared_with_partner_q(member.partner_id, prefix="item__"))
     if before:
         rows = rows.filter(_before(before))
-    rows = list(
-        rows.select_related(*(f"item__{r}" for r in PAGE_RELATED)).order_by("-created", "-item_id")[
-            : size + 1
-        ]
-    )
-    more = len(rows) > size
-    rows = rows[:size]
-    hydrate([r.item for r in rows], member)
-    return FeedPage(
-        entries=rows,
-        next_cursor=Cursor(rows[-1].created, rows[-1].item_id).encode() if more else None,
-        newest_cursor=Cursor(rows[0].created, rows[0].item_id).encode() if rows else None,
-    )
+    rows = rows.select_related(*(f"item__{r}" for r in PAGE_RELATED)).order_by("-created", "-item_id")
+    return _feed_page(rows, size, member)
 
 
 # --- Batch loading -------------------------------------------------------------------------------------
 
 
-def _attach_forwarded(items):
+def _attach_forwarded(items: Sequence[FeedItem]) -> None:
     """Set each forward's original (with its author and subject) where the caller did not join it: one
     query for all of them, none when there is no forward among the items."""
     missing = {
@@ -226,7 +230,7 @@ def _attach_forwarded(items):
             item.forwarded_item = originals[item.forwarded_item_id]
 
 
-def hydrate(items, member):
+def hydrate(items: Sequence[Any], member: Membership | None) -> Sequence[Any]:
     """Attach attachments, tags, reaction counts, the member's reactions and comments to each item,
     in a fixed number of queries (four, five for partner users; one more when forwards need their
     originals) whatever the number of items."""
@@ -234,10 +238,10 @@ def hydrate(items, member):
         return items
     _attach_forwarded(items)
     ids = {i.pk for i in items} | {i.forwarded_item_id for i in items if i.forwarded_item_id}
-    attachments = defaultdict(list)
+    attachments: defaultdict[int, list[Attachment]] = defaultdict(list)
     for a in Attachment.objects.filter(item_id__in=ids):
         attachments[a.item_id].append(a)
-    placements = defaultdict(list)
+    placements: dict[int, list[Subject]] = defaultdict(list)
     for p in FeedItemSubject.objects.filter(
         item_id__in=ids, relation=FeedItemSubject.Relation.TAGGED
     ).select_related("subject"):
@@ -245,12 +249,13 @@ def hydrate(items, member):
     if member is not None and member.is_external:
         all_tags = {s.pk for subjects in placements.values() for s in subjects}
         shared = set(
-            SubjectShare.objects.filter(subject_id__in=all_tags, partner_id=member.partner_id).values_list(
+            SubjectShare.objects.filter(subject_id__in=all_tags, partner_id=member.partner_id).values_list(  # type: ignore[misc]
                 "subject_id", flat=True
             )
         )
         placements = {k: [s for s in v if s.pk in shared] for k, v in placements.items()}
-    counts, mine = defaultdict(dict), defaultdict(set)
+    counts: defaultdict[int, dict[str, int]] = defaultdict(dict)
+    mine: defaultdict[int, set[str]] = defaultdict(set)
     user_id = member.user_id if member is not None else None
     for r in (
         Reaction.objects.filter(item_id__in=ids)
@@ -260,7 +265,7 @@ def hydrate(items, member):
         counts[r["item_id"]][r["kind"]] = r["n"]
         if r["m"]:
             mine[r["item_id"]].add(r["kind"])
-    comments = defaultdict(list)
+    comments: defaultdict[int, list[Comment]] = defaultdict(list)
     for c in Comment.objects.filter(item_id__in=ids, deleted_at__isnull=True).select_related("author"):
         comments[c.item_id].append(c)
     for item in list(items) + [i.forwarded_item for i in items if i.forwarded_item_id]:
@@ -275,15 +280,15 @@ def hydrate(items, member):
 # --- Follows ----------------------------------------------------------------------------------------
 
 
-def is_following(user, subject):
+def is_following(user: User, subject: Subject) -> bool:
     return Follow.objects.filter(user=user, subject=subject).exists()
 
 
-def follower_count(subject):
+def follower_count(subject: Subject) -> int:
     return Follow.objects.filter(subject=subject).count()
 
 
-def followers_of(subject):
+def followers_of(subject: Subject) -> QuerySet[Membership]:
     """Members following the subject (the followers view narrows it for a partner user to their
     colleagues and staff)."""
     return (
@@ -293,30 +298,30 @@ def followers_of(subject):
     )
 
 
-def followed_subjects(member):
+def followed_subjects(member: Membership) -> QuerySet[Subject]:
     subjects = Subject.objects.filter(tenant_id=member.tenant_id, follows__user_id=member.user_id)
     if member.is_external:
-        subjects = subjects.filter(shares__partner_id=member.partner_id)
+        subjects = subjects.filter(shares__partner_id=member.partner_id)  # type: ignore[misc]  # external: partner_id is set
     return subjects.order_by("kind", "title")
 
 
 # --- Notifications -----------------------------------------------------------------------------------
 
 
-def preferences_for(user, tenant):
+def preferences_for(user: User, tenant: Tenant) -> NotificationPreference:
     """The user's preferences in the tenant (defaults when never saved; not written here)."""
     return NotificationPreference.objects.filter(user=user, tenant=tenant).first() or NotificationPreference(
         user=user, tenant=tenant
     )
 
 
-def unread_notification_count(member):
+def unread_notification_count(member: Membership) -> int:
     return Notification.objects.filter(
         user_id=member.user_id, tenant_id=member.tenant_id, read_at__isnull=True
     ).count()
 
 
-def notifications_for(member, limit=50):
+def notifications_for(member: Membership, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id)
         .select_related("actor", "item", "item__subject")
@@ -324,7 +329,7 @@ def notifications_for(member, limit=50):
     )
 
 
-def mention_candidates(member, query, limit=8):
+def mention_candidates(member: Membership, query: str | None, limit: int = 8) -> list[Membership]:
     """People the member can @mention: the tenant's active members (partner users see only staff and
     their own colleagues), matched on username or name."""
     people = Membership.objects.filter(tenant_id=member.tenant_id, is_active=True).select_related("user")
@@ -338,7 +343,3 @@ def mention_candidates(member, query, limit=8):
             | Q(user__last_name__istartswith=query)
         )
     return list(people.order_by("user__username")[:limit])
-
-
-def subject_can_be_seen(member, subject):
-    return can_see_subject(member, subject)

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from sopsocial.api.errors import messages_by_field
 from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.subjects.access import access_subject
 from sopsocial.subjects.models import SubjectKind
@@ -35,10 +36,6 @@ from .models import PostRevision, Visibility
 from .selectors import Cursor
 
 UNPROCESSABLE = 422
-
-
-def _errors(error):
-    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
 
 
 # --- Home feed ---------------------------------------------------------------------------------------
@@ -156,7 +153,7 @@ def post_create(request, member, subject_id):
         context = {
             "subject": subject,
             "form": form,
-            "errors": _errors(error),
+            "errors": messages_by_field(error),
             "can_share_with_partners": can(member, Perm.CHOOSE_POST_VISIBILITY),
         }
         template = "feeds/partials/_composer.html" if request.htmx else "feeds/post_error.html"
@@ -251,7 +248,7 @@ def post_edit(request, member, post_id):
             actions.check_edit_post(member, post, body=request.POST.get("body", ""))
             return redirect(post.get_absolute_url())
         except ValidationError as error:
-            errors = _errors(error)
+            errors = messages_by_field(error)
         form = EditForm(request.POST)
     else:
         form = EditForm(initial={"body": post.body})
@@ -270,7 +267,7 @@ def post_delete(request, member, post_id):
     try:
         actions.check_delete_post(member, post)
     except ValidationError as error:
-        return render(request, "feeds/post_error.html", {"errors": _errors(error)}, status=403)
+        return render(request, "feeds/post_error.html", {"errors": messages_by_field(error)}, status=403)
     return redirect(post.subject.get_absolute_url())
 
 
@@ -292,7 +289,7 @@ def comment_create(request, member, post_id):
         actions.check_create_comment(member, item, body=request.POST.get("body", ""))
         form = CommentForm()
     except ValidationError as error:
-        errors = _errors(error)
+        errors = messages_by_field(error)
     if request.htmx:
         selectors.hydrate([item], member)
         return render(
@@ -316,7 +313,7 @@ def react(request, member, post_id):
     try:
         actions.do_toggle_reaction(member, item, form.cleaned_data["kind"])
     except ValidationError as error:
-        return render(request, "feeds/post_error.html", {"errors": _errors(error)}, status=400)
+        return render(request, "feeds/post_error.html", {"errors": messages_by_field(error)}, status=400)
     if request.htmx:
         selectors.hydrate([item], member)
         return render(request, "feeds/partials/_reactions.html", {"item": item})
@@ -347,7 +344,7 @@ def forward(request, member, post_id):
             messages.success(request, f"Forwarded to {names}. Only they see your note.")
             return redirect(item.get_absolute_url())
         except ValidationError as error:
-            errors = _errors(error)
+            errors = messages_by_field(error)
     else:
         form = ForwardForm(people=people)
     return render(

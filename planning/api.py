@@ -15,6 +15,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from sopsocial.api.access import api_view, error_response
+from sopsocial.api.errors import error_items
 from sopsocial.api.models import IdempotencyRecord
 from sopsocial.api.spec import Endpoint, register
 
@@ -188,11 +189,7 @@ def _bulk(request, tenant, api_key, kind, version=None):
         # validate() bounds what it knows; anything the database still refuses is the request's fault
         return error_response(422, "A value does not fit the database (too large or invalid text).")
     except ValidationError as e:
-        fields = getattr(e, "message_dict", {"items": e.messages})
-        return JsonResponse(
-            {"errors": [{"row": None, "field": f, "message": m} for f, ms in fields.items() for m in ms]},
-            status=422,
-        )
+        return JsonResponse({"errors": error_items(e, field="items")}, status=422)
     return JsonResponse(counts)
 
 

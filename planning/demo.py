@@ -176,7 +176,7 @@ def load(tenant, stdout):
 def _load(tenant, stdout):  # noqa: C901 - one linear script reads best here
     rng = random.Random(SEED)
     today = timezone.localdate()
-    w0 = wk.week_start(today)
+    w0 = wk.this_week(today)
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["alex", "priya", "morgan"])}
 

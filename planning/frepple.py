@@ -14,7 +14,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
 
 from . import actions, imports
 from . import weeks as wk
@@ -43,8 +42,7 @@ def load_rows(directory=DEFAULT_DIR, shift=False, today=None):
     plan_date = dt.date.fromisoformat(params.get("currentdate", "2021-02-01")[:10])
     offset = dt.timedelta(0)
     if shift:
-        today = today or timezone.localdate()
-        offset = dt.timedelta(weeks=(wk.week_start(today) - wk.week_start(plan_date)).days // 7)
+        offset = dt.timedelta(weeks=(wk.this_week(today) - wk.week_start(plan_date)).days // 7)
     items = _rows(directory, "items")
     parents = {r["parent"] for r in items if r["parent"]}
     products = [

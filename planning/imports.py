@@ -16,6 +16,8 @@ import pandas as pd
 from django.core.exceptions import ValidationError
 from openpyxl.utils.exceptions import InvalidFileException
 
+from sopsocial.api.errors import error_item
+
 from . import actions
 from . import weeks as wk
 from .models import Customer, Facility, FacilityKind, OrderStatus, Product
@@ -106,7 +108,7 @@ IMPORT_MAX_ROWS = 200_000
 
 class Errors(list):
     def add(self, row, field, message):
-        self.append({"row": row, "field": field, "message": message})
+        self.append(error_item(message, field, row))
 
 
 def _parse(col, value):

@@ -8,7 +8,6 @@ import datetime as dt
 import math
 
 from django.db.models import Sum
-from django.utils import timezone
 
 from . import plan_math as pm
 from . import selectors
@@ -121,7 +120,7 @@ def projection_report(tenant, product=None, facility=None):
 
 
 def accuracy_context(tenant, product_ids=None, customer_ids=None, by=("product_id",)):
-    w0 = wk.week_start(timezone.localdate())
+    w0 = wk.this_week()
     actuals = selectors.actuals_frame(tenant, product_ids=product_ids, customer_ids=customer_ids)
     forecast = selectors.frozen_forecast_frame(tenant, product_ids=product_ids, before=w0)
     if customer_ids is not None and not forecast.empty:
@@ -201,7 +200,7 @@ def product_report(tenant, product):
 
 def customer_report(tenant, customer):
     """A customer's page: 26 weeks of actuals against the working demand plan, and forecast accuracy."""
-    w0 = wk.week_start(timezone.localdate())
+    w0 = wk.this_week()
     acts = selectors.actuals_frame(tenant, customer_ids=[customer.pk], since=w0 - dt.timedelta(weeks=26))
     demand = selectors.demand_frame(
         selectors.working_version(tenant, PlanType.DEMAND), customer_ids=[customer.pk]

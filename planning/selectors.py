@@ -1,10 +1,15 @@
 """Reads shared by views, the API, exports and the alerts evaluator: versions, grid rows, plan frames."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+
+from sopsocial.pages.filters import where_filled, where_given
+from sopsocial.tenancy.models import Tenant
 
 from . import plan_math as pm
 from . import weeks as wk
@@ -16,7 +21,6 @@ from .models import (
     Customer,
     Facility,
     InventorySnapshot,
-    Plan,
     PlanEntry,
     PlanType,
     PlanVersion,
@@ -27,11 +31,7 @@ from .models import (
 GRID_MAX_ROWS = 600
 
 
-def plans_for(tenant):
-    return {p.plan_type: p for p in Plan.objects.filter(tenant=tenant).select_related("subject")}
-
-
-def versions_for(tenant):
+def versions_for(tenant: Tenant) -> QuerySet[PlanVersion]:
     return (
         PlanVersion.objects.filter(tenant=tenant)
         # tenant and based_on: each row's link and "based on vN" column
@@ -40,7 +40,7 @@ def versions_for(tenant):
     )
 
 
-def working_version(tenant, plan_type):
+def working_version(tenant: Tenant, plan_type: str) -> PlanVersion | None:
     """The newest version still in play (a draft being worked on, else the published one)."""
     return (
         PlanVersion.objects.filter(tenant=tenant, plan__plan_type=plan_type)
@@ -51,7 +51,7 @@ def working_version(tenant, plan_type):
     )
 
 
-def published_version(tenant, plan_type):
+def published_version(tenant: Tenant, plan_type: str) -> PlanVersion | None:
     return (
         PlanVersion.objects.filter(tenant=tenant, plan__plan_type=plan_type, status=VersionStatus.PUBLISHED)
         .select_related("plan", "cycle", "subject")
@@ -59,7 +59,7 @@ def published_version(tenant, plan_type):
     )
 
 
-def previous_version(version):
+def previous_version(version: PlanVersion) -> PlanVersion | None:
     """What a version is compared with: the version it was copied from, else the last frozen one."""
     if version.based_on_id:
         return PlanVersion.objects.select_related("plan", "cycle", "subject").get(pk=version.based_on_id)
@@ -75,52 +75,65 @@ def previous_version(version):
     )
 
 
-def version_weeks(version):
+def version_weeks(version: PlanVersion) -> list[dt.date]:
     return wk.week_range(version.start_week, version.weeks)
 
 
 # --- frames --------------------------------------------------------------------------------------
 
 
-def _entry_filter(version, product_ids=None, customer_ids=None, facility_ids=None):
-    qs = PlanEntry.objects.filter(version=version)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if customer_ids is not None:
-        qs = qs.filter(customer_id__in=customer_ids)
-    if facility_ids is not None:
-        qs = qs.filter(facility_id__in=facility_ids)
-    return qs
+def _entry_filter(
+    version: PlanVersion,
+    product_ids: Iterable[int] | None = None,
+    customer_ids: Iterable[int] | None = None,
+    facility_ids: Iterable[int] | None = None,
+) -> QuerySet[PlanEntry]:
+    return where_given(
+        PlanEntry.objects.filter(version=version),
+        product_id__in=product_ids,
+        customer_id__in=customer_ids,
+        facility_id__in=facility_ids,
+    )
 
 
-def demand_frame(version, **filters):
+def demand_frame(version: PlanVersion | None, **filters: Iterable[int] | None) -> pd.DataFrame:
     if version is None:
         return pm.frame([], pm.DEMAND_COLUMNS)
     return read_frame(_entry_filter(version, **filters), pm.DEMAND_COLUMNS)
 
 
-def supply_frame(version, **filters):
+def supply_frame(version: PlanVersion | None, **filters: Iterable[int] | None) -> pd.DataFrame:
     if version is None:
         return pm.frame([], pm.SUPPLY_COLUMNS)
     filters.pop("customer_ids", None)
     return read_frame(_entry_filter(version, **filters), pm.SUPPLY_COLUMNS)
 
 
-def stock_frame(tenant, as_of=None, product_ids=None, facility_ids=None):
+def stock_frame(
+    tenant: Tenant,
+    as_of: dt.date | None = None,
+    product_ids: Iterable[int] | None = None,
+    facility_ids: Iterable[int] | None = None,
+) -> pd.DataFrame:
     """The latest snapshot per product x facility on or before `as_of`."""
-    qs = InventorySnapshot.objects.filter(tenant=tenant)
-    if as_of is not None:
-        qs = qs.filter(as_of__lte=as_of)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if facility_ids is not None:
-        qs = qs.filter(facility_id__in=facility_ids)
+    qs = where_given(
+        InventorySnapshot.objects.filter(tenant=tenant),
+        as_of__lte=as_of,
+        product_id__in=product_ids,
+        facility_id__in=facility_ids,
+    )
     df = read_frame(qs, ["product_id", "facility_id", "as_of", "on_hand", "safety_stock"])
     df = df.sort_values("as_of").drop_duplicates(["product_id", "facility_id"], keep="last")
     return df[pm.STOCK_COLUMNS].reset_index(drop=True)
 
 
-def projection_for(tenant, demand_version, supply_version, product_ids=None, facility_ids=None):
+def projection_for(
+    tenant: Tenant,
+    demand_version: PlanVersion | None,
+    supply_version: PlanVersion | None,
+    product_ids: Iterable[int] | None = None,
+    facility_ids: Iterable[int] | None = None,
+) -> pd.DataFrame:
     """Projected stock for the working demand and supply versions over the supply version's weeks."""
     anchor = supply_version or demand_version
     if anchor is None:
@@ -132,18 +145,24 @@ def projection_for(tenant, demand_version, supply_version, product_ids=None, fac
     return pm.projection(demand, supply, stock, version_weeks(anchor))
 
 
-def actuals_frame(tenant, product_ids=None, customer_ids=None, since=None):
-    qs = Actual.objects.filter(tenant=tenant)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
-    if customer_ids is not None:
-        qs = qs.filter(customer_id__in=customer_ids)
-    if since is not None:
-        qs = qs.filter(week__gte=since)
+def actuals_frame(
+    tenant: Tenant,
+    product_ids: Iterable[int] | None = None,
+    customer_ids: Iterable[int] | None = None,
+    since: dt.date | None = None,
+) -> pd.DataFrame:
+    qs = where_given(
+        Actual.objects.filter(tenant=tenant),
+        product_id__in=product_ids,
+        customer_id__in=customer_ids,
+        week__gte=since,
+    )
     return read_frame(qs, pm.DEMAND_COLUMNS)
 
 
-def frozen_forecast_frame(tenant, product_ids=None, before=None):
+def frozen_forecast_frame(
+    tenant: Tenant, product_ids: Iterable[int] | None = None, before: dt.date | None = None
+) -> pd.DataFrame:
     """What was forecast for each past week: the cell of the latest frozen (published or superseded)
     demand version that holds it."""
     qs = PlanEntry.objects.filter(
@@ -151,10 +170,7 @@ def frozen_forecast_frame(tenant, product_ids=None, before=None):
         version__plan__plan_type=PlanType.DEMAND,
         version__status__in=[VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED],
     )
-    if before is not None:
-        qs = qs.filter(week__lt=before)
-    if product_ids is not None:
-        qs = qs.filter(product_id__in=product_ids)
+    qs = where_given(qs, week__lt=before, product_id__in=product_ids)
     df = read_frame(qs, ["version__number", *pm.DEMAND_COLUMNS]).rename(columns={"version__number": "number"})
     keys = ["product_id", "customer_id", "facility_id", "week"]
     df = df.sort_values("number").drop_duplicates(keys, keep="last")
@@ -166,31 +182,38 @@ def frozen_forecast_frame(tenant, product_ids=None, before=None):
 
 @dataclass
 class GridRow:
-    product: object
-    customer: object
-    facility: object
-    cells: list  # [(week, qty, revision, has_note)]
+    product: Product
+    customer: Customer | None
+    facility: Facility
+    cells: list[tuple[dt.date, float, int, bool]]  # [(week, qty, revision, has_note)]
     cells_html: str = ""  # rendered by the view
     total: float = 0.0
 
     @property
-    def key(self):
+    def key(self) -> str:
         return f"{self.product.pk}-{self.customer.pk if self.customer else 0}-{self.facility.pk}"
 
 
 @dataclass
 class Grid:
-    version: object
-    weeks: list
-    rows: list = field(default_factory=list)
-    week_totals: list = field(default_factory=list)
+    version: PlanVersion
+    weeks: list[dt.date]
+    rows: list[GridRow] = field(default_factory=list)
+    week_totals: list[float] = field(default_factory=list)
     total: float = 0.0
     truncated: bool = False
 
 
 def grid_for(
-    version, *, brand_id=None, family=None, customer_id=None, facility_id=None, q=None, add_product=None
-):
+    version: PlanVersion,
+    *,
+    brand_id: int | None = None,
+    family: str | None = None,
+    customer_id: int | None = None,
+    facility_id: int | None = None,
+    q: str | None = None,
+    add_product: int | None = None,
+) -> Grid:
     """One row per series (product x customer x facility for demand, product x facility for supply)
     that has cells in the version, filtered; a fixed number of queries whatever the row count:
     products, entries, customers, facilities, cell notes. `add_product` (with the customer and facility
@@ -198,22 +221,18 @@ def grid_for(
     weeks = version_weeks(version)
     # tenant too: get_absolute_url() needs its slug on every row
     products = Product.objects.filter(tenant_id=version.tenant_id).select_related("brand", "tenant")
-    if brand_id:
-        products = products.filter(brand_id=brand_id)
-    if family:
-        products = products.filter(family=family)
+    products = where_filled(products, brand_id=brand_id, family=family)
     if q:
         products = products.filter(Q(name__icontains=q) | Q(sku__icontains=q))
-    products = {p.pk: p for p in products}
+    products = {p.pk: p for p in products}  # type: ignore[assignment]
     entries = PlanEntry.objects.filter(
         version=version, product_id__in=list(products), week__gte=weeks[0], week__lte=weeks[-1]
     )
-    if customer_id:
-        entries = entries.filter(customer_id=customer_id)
-    if facility_id:
-        entries = entries.filter(facility_id=facility_id)
-    values = list(entries.values_list("product_id", "customer_id", "facility_id", "week", "qty", "revision"))
-    series = {}
+    entries = where_filled(entries, customer_id=customer_id, facility_id=facility_id)
+    values: list[Any] = list(
+        entries.values_list("product_id", "customer_id", "facility_id", "week", "qty", "revision")
+    )
+    series: dict[tuple[Any, ...], dict[dt.date, tuple[float, int]]] = {}
     for p, c, f, w, qty, rev in values:
         series.setdefault((p, c, f), {})[w] = (float(qty), rev)
     customers = (
@@ -245,13 +264,13 @@ def grid_for(
             cells.append((w, qty, rev, (p, c, f, w) in noted))
             total += qty
             week_totals[i] += qty
-        grid.rows.append(GridRow(products[p], customers.get(c), facilities[f], cells, total))
+        grid.rows.append(GridRow(products[p], customers.get(c), facilities[f], cells, total=total))
     grid.week_totals = week_totals
     grid.total = sum(week_totals)
     return grid
 
 
-def filter_options(tenant):
+def filter_options(tenant: Tenant) -> dict[str, list[Any]]:
     return {
         "brands": list(Brand.objects.filter(tenant=tenant).values_list("pk", "name")),
         "families": list(
@@ -288,7 +307,7 @@ def cell_notes(version, product, customer, facility, week):
     )
 
 
-def compare_versions(a, b):
+def compare_versions(a: PlanVersion, b: PlanVersion) -> tuple[pd.DataFrame, list[str]]:
     """Cells of two versions side by side: dims + week, qty (a), qty_prev (b), delta, changed."""
     dims = ["product_id", "customer_id", "facility_id"] if a.is_demand else ["product_id", "facility_id"]
     fa = demand_frame(a) if a.is_demand else supply_frame(a)

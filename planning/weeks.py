@@ -2,11 +2,18 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 
 def week_start(day):
     if isinstance(day, dt.datetime):
         day = day.date()
     return day - dt.timedelta(days=day.weekday())
+
+
+def this_week(today=None):
+    """The Monday of the current ISO week in the site's time zone (of `today`'s week when given)."""
+    return week_start(today or timezone.localdate())
 
 
 def week_range(first, count):

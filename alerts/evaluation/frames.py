@@ -11,6 +11,7 @@ import pandas as pd
 
 from planning.frames import read_frame
 from planning.models import Capacity, Customer, Facility, Product, SalesOrder, SalesOrderLine
+from sopsocial.pages.filters import where_given
 
 
 def frame(queryset, columns, floats=(), dates=()):
@@ -86,22 +87,18 @@ def scope_slice(rule, request_scope=None):
 
 
 def capacity(tenant, sl):
-    qs = Capacity.objects.filter(tenant=tenant)
-    if sl.facility_ids is not None:
-        qs = qs.filter(facility_id__in=sl.facility_ids)
+    qs = where_given(Capacity.objects.filter(tenant=tenant), facility_id__in=sl.facility_ids)
     return frame(qs, ["facility_id", "week", "capacity"], floats=["capacity"], dates=["week"])
 
 
 def order_lines(tenant, sl, statuses, since=None):
-    qs = SalesOrderLine.objects.filter(order__tenant=tenant, order__status__in=statuses)
-    if since is not None:
-        qs = qs.filter(order__subject__created__gte=since)
-    if sl.order_ids is not None:
-        qs = qs.filter(order_id__in=sl.order_ids)
-    if sl.customer_ids is not None:
-        qs = qs.filter(order__customer_id__in=sl.customer_ids)
-    if sl.product_ids is not None:
-        qs = qs.filter(product_id__in=sl.product_ids)
+    qs = where_given(
+        SalesOrderLine.objects.filter(order__tenant=tenant, order__status__in=statuses),
+        order__subject__created__gte=since,
+        order_id__in=sl.order_ids,
+        order__customer_id__in=sl.customer_ids,
+        product_id__in=sl.product_ids,
+    )
     return frame(
         qs, ["order_id", "order__customer_id", "product_id", "order__facility_id", "qty"], floats=["qty"]
     ).rename(columns={"order__customer_id": "customer_id", "order__facility_id": "facility_id"})

@@ -13,7 +13,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from planning.models import EvaluationRequest
-from sopsocial.tenancy.models import Tenant
 
 from ..lifecycle import wake_snoozed
 from ..models import ExceptionRule
@@ -86,7 +85,3 @@ def evaluate_everything(tenant):
             for key, value in evaluate_rule(rule).items():
                 totals[key] = totals.get(key, 0) + value
     return totals
-
-
-def all_tenants():
-    return Tenant.objects.all()

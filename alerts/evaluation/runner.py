@@ -1,12 +1,11 @@
 """Evaluate rules: load the frames a rule needs for the slice, run its vectorised check, apply findings.
 
-Entry points: `evaluate_rule` (one rule, a slice or everything), `evaluate_request` (an outbox row from
-planning: every enabled rule over the changed slice) and `preview_rule` (what a rule would raise now,
-without writing anything).
+Entry points: `evaluate_rule` (one rule, a slice or everything) and `preview_rule` (what a rule would
+raise now, without writing anything). Planning's outbox rows are consumed by `outbox.process_pending`,
+which runs every enabled rule over the changed slice through `evaluate_rule`.
 """
 
 import logging
-from datetime import timedelta
 
 import pandas as pd
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from planning import plan_math as pm
 from planning import selectors as ps
+from planning import weeks as wk
 from planning.models import OrderStatus, PlanType
 
 from ..models import ExceptionRule
@@ -25,11 +25,6 @@ from .cache import frozen, shared
 log = logging.getLogger(__name__)
 OPEN_ORDER_STATUSES = (OrderStatus.OPEN, OrderStatus.CONFIRMED)
 PAST_ORDER_STATUSES = (OrderStatus.SHIPPED,)
-
-
-def this_week():
-    today = timezone.localdate()
-    return pd.Timestamp(today - timedelta(days=today.weekday()))
 
 
 def _filters(sl, customers=True):
@@ -171,7 +166,7 @@ def _context(rule, findings, sl, first_week, version_subject_id, link):
 
 def evaluate_rule(rule, request_scope=None, first_week=None):
     """Evaluate one rule and apply what it finds, in one transaction. Returns the counts."""
-    first_week = first_week or this_week()
+    first_week = first_week or pd.Timestamp(wk.this_week())
     with transaction.atomic():
         # of=("self",): lock the rule row only; locking the joined tenant row would block every insert
         # that references the tenant (FK key-share locks) while this transaction waits for the audit lock.
@@ -190,7 +185,7 @@ def preview_rule(member, *, rule=None, **values):
         created=rule.created if rule else timezone.now(),
         **{k: v for k, v in values.items() if k != "enabled"},
     )
-    first_week = this_week()
+    first_week = pd.Timestamp(wk.this_week())
     sl = frames.scope_slice(probe)
     found, version_subject_id, link = findings_for(probe, sl, first_week)
     ctx = _context(probe, found, sl, first_week, version_subject_id, link)

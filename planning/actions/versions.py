@@ -85,7 +85,7 @@ def do_create_version(
 def check_new_draft_from(member, source, *, today=None):
     """A new draft copying `source` (normally the published version) from this week on."""
     require(member, Perm.EDIT_PLANS, "start a new draft")
-    start = wk.week_start(today or timezone.localdate())
+    start = wk.this_week(today)
     with transaction.atomic():
         version = do_create_version(
             tenant=member.tenant,

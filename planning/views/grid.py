@@ -98,7 +98,7 @@ def _bad_filters(request, form):
     return render(request, "400.html", {"reason": form.problem()}, status=400)
 
 
-def _cell_objects(member, version, data):
+def _cell_objects(member, data):
     product = access.access_product(member, data.get("product"))
     facility = access.access_facility(member, data.get("facility"))
     customer = access.access_customer(member, data.get("customer")) if data.get("customer") else None
@@ -145,10 +145,10 @@ def cell(request, member, version_id):
     """GET: the side panel (history + notes + save-with-note form). POST: save one cell."""
     version = access.access_version(member, version_id)
     if request.method == "GET":
-        objs = _cell_objects(member, version, request.GET)
+        objs = _cell_objects(member, request.GET)
         return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
     # who may save is check_set_cell's to refuse (403): it is also the API's and the commands' path
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    product, customer, facility, week = _cell_objects(member, request.POST)
     form = forms.CellForm(request.POST)
     ctx = {
         "version": version,
@@ -218,7 +218,7 @@ def _cell_response(request, member, version, ctx, status):
 @require_POST
 def cell_comment(request, member, version_id):
     version = access.access_version(member, version_id)
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    product, customer, facility, week = _cell_objects(member, request.POST)
     form = forms.CommentForm(request.POST)
     error = None
     if form.is_valid():
@@ -234,7 +234,7 @@ def cell_comment(request, member, version_id):
                 files=request.FILES.getlist("files"),
             )
         except ValidationError as e:
-            error = " ".join(m for ms in e.message_dict.values() for m in ms)
+            error = " ".join(e.messages)
     else:
         error = "Write a comment."
     ctx = _panel_context(member, version, product, customer, facility, week, error=error)
@@ -249,7 +249,7 @@ def transition(request, member, version_id):
         version = actions.check_transition(member, version, request.POST.get("action", ""))
         messages.success(request, f"{version.subject.title} is now {version.get_status_display().lower()}.")
     except ValidationError as e:
-        messages.error(request, " ".join(m for ms in e.message_dict.values() for m in ms))
+        messages.error(request, " ".join(e.messages))
     return redirect(version.get_absolute_url())
 
 

@@ -4,6 +4,7 @@ every row is valid."""
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from sopsocial.api.errors import error_item
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
 
@@ -36,7 +37,7 @@ def import_file(request, member):
                     source=f"upload {upload.name}",
                 )
         except ValueError as e:
-            errors = [{"row": None, "field": "file", "message": str(e)}]
+            errors = [error_item(str(e), field="file")]
     return render(
         request,
         "planning/import.html",

@@ -10,29 +10,33 @@ session call, and `request.api_actor` is `(user or None, actor label)` for the a
 
 import logging
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from sopsocial.tenancy.access import GUARD_MARKER
-from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy.access import GUARD_MARKER, View
+from sopsocial.tenancy.models import Membership, Tenant
 from sopsocial.tenancy.policy import Perm, can
 
+from .errors import error_item
 from .models import ApiKey, hash_key
 
 logger = logging.getLogger(__name__)
 
 
-def error_response(status, message, field=None, row=None):
-    return JsonResponse({"errors": [{"row": row, "field": field, "message": message}]}, status=status)
+def error_response(
+    status: int, message: str, field: str | None = None, row: int | None = None
+) -> JsonResponse:
+    return JsonResponse({"errors": [error_item(message, field, row)]}, status=status)
 
 
-def api_view(func):
+def api_view(func: View) -> View:
     @wraps(func)
-    def guarded(request, tenant_slug, *args, **kwargs):
+    def guarded(request: Any, tenant_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer ") and header[7:].strip():
             key = (
@@ -57,7 +61,13 @@ def api_view(func):
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 if not can(member, Perm.IMPORT_DATA):
                     return error_response(403, "Your role may not write through the API.")
-                refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+                # the middleware is used for its check only: it never calls a response or the view
+                refused = CsrfViewMiddleware(lambda r: None).process_view(  # type: ignore[arg-type]
+                    request,
+                    None,  # type: ignore[arg-type]
+                    (),
+                    {},
+                )
                 if refused is not None:
                     return error_response(403, "CSRF check failed; send an API key instead.")
             request.api_key, request.tenant = None, member.tenant
@@ -70,7 +80,9 @@ def api_view(func):
     return guarded
 
 
-def _run(func, request, tenant, key, *args, **kwargs):
+def _run(
+    func: View, request: HttpRequest, tenant: Tenant, key: ApiKey | None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     try:
         return func(request, tenant, key, *args, **kwargs)
     except Http404:
@@ -84,7 +96,7 @@ def _run(func, request, tenant, key, *args, **kwargs):
         return error_response(500, "Internal error; it has been logged.")
 
 
-def access_api_key(member, api_key_id):
+def access_api_key(member: Membership, api_key_id: int | str) -> ApiKey:
     try:
         return ApiKey.objects.get(tenant=member.tenant, pk=int(api_key_id))
     except (ApiKey.DoesNotExist, ValueError, TypeError):

@@ -1,30 +1,46 @@
 """Reads of the audit trail shared by the log page, the CSV export and the per-subject trail."""
 
-from django.db.models import Q
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date
+
+from sopsocial.pages.filters import where_filled
+from sopsocial.subjects.models import Subject
+from sopsocial.tenancy.models import Tenant
 
 from .models import AuditEvent, AuditEventSubject
 
 
-def audit_log_for(tenant, *, actor=None, verb=None, subject_kind=None, since=None, until=None, query=None):
-    events = AuditEvent.objects.filter(tenant=tenant).select_related("actor", "subject")
-    if actor:
-        events = events.filter(actor_label__icontains=actor)
-    if verb:
-        events = events.filter(verb=verb)
-    if subject_kind:
-        events = events.filter(subject__kind=subject_kind)
-    if since:
-        events = events.filter(at__date__gte=since)
-    if until:
-        events = events.filter(at__date__lte=until)
-    if query:
-        events = events.filter(target__icontains=query)
+def audit_log_for(
+    tenant: Tenant,
+    *,
+    actor: str | None = None,
+    verb: str | None = None,
+    subject_kind: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    query: str | None = None,
+) -> QuerySet[AuditEvent]:
+    events = where_filled(
+        AuditEvent.objects.filter(tenant=tenant).select_related("actor", "subject"),
+        actor_label__icontains=actor,
+        verb=verb,
+        subject__kind=subject_kind,
+        at__date__gte=since,
+        at__date__lte=until,
+        target__icontains=query,
+    )
     return events.order_by("-seq")
 
 
-def parse_filters(params):
+def parse_filters(params: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """Filters from a query string; unparseable dates are reported, not silently dropped."""
+    errors: dict[str, str]
+    filters: dict[str, Any]
+    value: Any
     errors, filters = {}, {}
     for key in ("actor", "verb", "subject_kind", "query"):
         value = params.get(key, "").strip()
@@ -44,17 +60,17 @@ def parse_filters(params):
     return filters, errors
 
 
-def verbs_in(tenant):
+def verbs_in(tenant: Tenant) -> QuerySet[AuditEvent, str]:
     return AuditEvent.objects.filter(tenant=tenant).order_by("verb").values_list("verb", flat=True).distinct()
 
 
-def trail_for_subject(subject, limit=200):
+def trail_for_subject(subject: Subject, limit: int = 200) -> list[AuditEvent]:
     """The events about the subject (its own, and those that name it as related), oldest first, as the
     trail component shows them."""
     return trail_for_subjects([subject.pk], subject.tenant_id, limit)
 
 
-def trail_for_subjects(subject_ids, tenant_id, limit=200):
+def trail_for_subjects(subject_ids: Iterable[int], tenant_id: int, limit: int = 200) -> list[AuditEvent]:
     subject_ids = list(subject_ids)
     linked = AuditEventSubject.objects.filter(subject_id__in=subject_ids).values("event_id")
     return list(

@@ -4,6 +4,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from sopsocial.pages.keyset import keyset_page
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
@@ -25,10 +26,10 @@ def audit_log(request, member):
     before = request.GET.get("before", "")
     if before.isdigit():
         events = events.filter(seq__lt=int(before))  # keyset page: never OFFSET on a growing table
-    page = list(events[: PAGE_SIZE + 1])
+    page, next_before = keyset_page(events, PAGE_SIZE, lambda event: event.seq)
     context = {
-        "events": page[:PAGE_SIZE],
-        "next_before": page[PAGE_SIZE - 1].seq if len(page) > PAGE_SIZE else None,
+        "events": page,
+        "next_before": next_before,
         "filters": {k: str(v) for k, v in filters.items()},
         "errors": errors,
         "verbs": verbs_in(member.tenant),

@@ -46,10 +46,6 @@ def tenant_home_url(tenant_slug):
     return reverse(_home["url_name"], kwargs={"tenant_slug": tenant_slug})
 
 
-def tenant_home_name():
-    return _home["url_name"]
-
-
 def register_assets(*, css=(), js=()):
     """Static paths (relative to STATIC_URL) loaded on every page after the core's own."""
     for path in css:

@@ -1,6 +1,6 @@
 """The small API domain apps use to give each followable object its Subject and its parents.
 
-Call `sync_subject(obj)` from the action that creates or changes `obj`, inside its transaction:
+Call `save_with_subject(obj)` from the action that creates or changes `obj`, inside its transaction:
 it creates the Subject on first use, keeps title/url in step, and replaces the parent links.
 """
 

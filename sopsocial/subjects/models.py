@@ -87,7 +87,7 @@ class HasSubject(models.Model):
     """Abstract base for followable domain objects: one Subject each, kept in step by actions.
 
     Subclasses set `subject_kind` and may override `subject_title()`, `subject_parents()` and
-    `get_absolute_url()`; actions call `sopsocial.subjects.actions.sync_subject(obj)` after writing.
+    `get_absolute_url()`; actions save them with `sopsocial.subjects.actions.save_with_subject(obj)`.
     """
 
     subject = models.OneToOneField(Subject, on_delete=models.PROTECT, related_name="+", editable=False)

@@ -10,19 +10,23 @@ Decorator order, everywhere: `@tenant_view(...)` outermost, then `@require_POST`
 `@require_http_methods(...)` (tests/core/test_policy.py walks the URL resolver to check it).
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from .models import Invitation, Membership
 from .policy import Perm, can
 
 GUARD_MARKER = "_sopsocial_tenant_guard"
+View = Callable[..., HttpResponse]
 
 
-def member_for(user, tenant_slug):
+def member_for(user: User | AnonymousUser, tenant_slug: str) -> Membership:
     """The user's active membership in the tenant, or 404."""
     if not user.is_authenticated:
         raise Http404
@@ -36,7 +40,7 @@ def member_for(user, tenant_slug):
     return member
 
 
-def _unauthenticated(request):
+def _unauthenticated(request: HttpRequest) -> HttpResponse:
     wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
     if wants_json:
         return JsonResponse({"error": "authentication required"}, status=401)
@@ -47,12 +51,12 @@ def _unauthenticated(request):
     return redirect_to_login(request.get_full_path())
 
 
-def tenant_view(view=None, *, perm: Perm | None = None, allow_external=False):
+def tenant_view(view: View | None = None, *, perm: Perm | None = None, allow_external: bool = False) -> Any:
     """Decorate a view `f(request, member, **kwargs)` served under `/t/<tenant_slug>/`."""
 
-    def decorate(func):
+    def decorate(func: View) -> View:
         @wraps(func)
-        def guarded(request, tenant_slug, *args, **kwargs):
+        def guarded(request: Any, tenant_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return _unauthenticated(request)
             member = member_for(request.user, tenant_slug)
@@ -72,7 +76,7 @@ def tenant_view(view=None, *, perm: Perm | None = None, allow_external=False):
     return decorate(view) if view is not None else decorate
 
 
-def access_membership(member, membership_id):
+def access_membership(member: Membership, membership_id: int | str) -> Membership:
     try:
         return Membership.objects.select_related("user", "partner").get(
             tenant=member.tenant, pk=membership_id
@@ -81,7 +85,7 @@ def access_membership(member, membership_id):
         raise Http404 from None
 
 
-def access_invitation(member, invitation_id):
+def access_invitation(member: Membership, invitation_id: int | str) -> Invitation:
     try:
         return Invitation.objects.get(tenant=member.tenant, pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError):

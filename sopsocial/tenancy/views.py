@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from sopsocial.api.errors import add_form_errors
 from sopsocial.pages.chrome import tenant_home_url
 
 from . import actions
@@ -26,14 +27,6 @@ def _people_context(member, invite_form=None):
     }
 
 
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 @tenant_view(perm=Perm.MANAGE_PEOPLE)
 def people(request, member):
     invite_form = None
@@ -43,7 +36,7 @@ def people(request, member):
             try:
                 invitation, token = actions.check_invite(member, **invite_form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(invite_form, error)
+                add_form_errors(invite_form, error)
             else:
                 request.session["new_invite_link"] = request.build_absolute_uri(f"/invite/{token}/")
                 messages.success(request, f"Invitation sent to {invitation.email}.")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from planning import weeks as wk
 from planning.actions import check_new_draft_from, do_create_version, ensure_plans
 from planning.models import (
     Brand,
@@ -28,8 +29,7 @@ from sopsocial.subjects.actions import save_with_subject
 
 
 def this_week():
-    today = timezone.localdate()
-    return today - datetime.timedelta(days=today.weekday())
+    return wk.this_week()
 
 
 def week(n):

@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 
 from planning import actions, demo, selectors
 from planning import weeks as wk
@@ -50,7 +49,7 @@ def test_demo_sizes(northwind):
     }
     contoso = Customer.objects.get(tenant=northwind, name="Contoso Retail")
     assert contoso.owner.username == "alex"
-    w0 = wk.week_start(timezone.localdate())
+    w0 = wk.this_week()
     weeks = Actual.objects.filter(tenant=northwind).values_list("week", flat=True).distinct()
     assert len(weeks) == 104 and max(weeks) == w0 - dt.timedelta(weeks=1)
     for plan_type in PlanType.values:
