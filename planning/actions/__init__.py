@@ -19,7 +19,6 @@ it in the module that uses it (`planning.actions.versions._cycle`).
 from ._common import (
     APPROVE_ROLES,
     EDIT_ROLES,
-    EVALUATE_TASK,
     MAX_QTY,
     MAX_TAGGED_PRODUCTS,
     PUBLISH_ROLES,
@@ -43,7 +42,6 @@ from .versions import (
 __all__ = [
     "APPROVE_ROLES",
     "EDIT_ROLES",
-    "EVALUATE_TASK",
     "MAX_QTY",
     "MAX_TAGGED_PRODUCTS",
     "PUBLISH_ROLES",

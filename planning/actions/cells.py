@@ -14,6 +14,7 @@ from sopsocial.tenancy.models import Role
 
 from .. import weeks as wk
 from ..models import CellNote, PlanChange, PlanEntry, PlanVersion, VersionStatus
+from ..outbox import EvaluationScope
 from ._common import EDIT_ROLES, _require, parse_qty, request_evaluation
 
 
@@ -147,13 +148,11 @@ def do_set_cell(member, version, *, product, customer, facility, week, qty, revi
         request_evaluation(
             member.tenant,
             "cell change",
-            {
-                "version_id": version.pk,
-                "product_ids": [product.pk],
-                "customer_ids": [customer.pk] if customer else [],
-                "facility_ids": [facility.pk],
-                "weeks": [week],
-            },
+            EvaluationScope.touching(
+                product_ids=[product.pk],
+                customer_ids=[customer.pk] if customer else None,
+                facility_ids=[facility.pk],
+            ),
         )
     return entry, change
 

@@ -13,6 +13,7 @@ from sopsocial.subjects.actions import save_with_subject
 
 from .. import weeks as wk
 from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
+from ..outbox import EvaluationScope
 from ._common import (
     APPROVE_ROLES,
     EDIT_ROLES,
@@ -195,7 +196,7 @@ def check_transition(member, version, action):
             data={"version_id": version.pk, "status": target},
         )
         if action in ("approve", "publish"):
-            request_evaluation(member.tenant, f"version {action}", {"version_id": version.pk})
+            request_evaluation(member.tenant, f"version {action}", EvaluationScope())
     return version
 
 

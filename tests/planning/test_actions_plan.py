@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from planning import actions
 from planning.models import CellNote, EvaluationRequest, PlanChange, PlanEntry, PlanType, VersionStatus
+from planning.outbox import EvaluationScope
 from sopsocial.audit.models import AuditEvent
 
 from ..factories import MembershipFactory
@@ -61,8 +62,9 @@ def test_cell_save_writes_change_audit_and_outbox_and_queues_evaluation(
     assert event.before == {"qty": 1200.0} and event.after == {"qty": 4800.0}
     assert event.subject_id == cell[0].subject_id
     request = EvaluationRequest.objects.get()
-    assert request.scope["version_id"] == cell[0].pk and request.scope["product_ids"] == [cell[1].pk]
-    assert request.scope["weeks"] == [cell[4].isoformat()]
+    assert EvaluationScope.from_json(request.scope) == EvaluationScope(
+        product_ids=(cell[1].pk,), customer_ids=(cell[2].pk,), facility_ids=(cell[3].pk,)
+    )
     assert len(callbacks) == 1
 
 
