@@ -1,11 +1,9 @@
 """The plan grid: versions list, the grid and its export, one cell's panel, save and comment, status
 transitions and new drafts. Edits need a planner or admin; the grid is internal."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sopsocial.tenancy.access import PLANNERS, tenant_view
 
 from .. import access, actions, exports, forms, selectors
-from .. import weeks as wk
+from ..cells import Cell
 from ..models import Product
 from ..templatetags.planning_tags import plan_cell
 
@@ -67,10 +65,10 @@ def _render_cells(grid, cell_url, can_edit):
     """Each row's cells as one HTML string: thousands of cells through template tags cost most of the
     page's time, the same function called directly costs little."""
     for row in grid.rows:
-        p, c, f, key = row.product.pk, row.customer.pk if row.customer else None, row.facility.pk, row.key
+        p, c, f = row.product.pk, row.customer.pk if row.customer else None, row.facility.pk
         row.cells_html = mark_safe(
             "".join(
-                plan_cell(cell_url, key, i, p, c, f, week, qty, revision, has_note, can_edit)
+                plan_cell(cell_url, Cell(p, c, f, week), i, qty, revision, has_note, can_edit)
                 for i, (week, qty, revision, has_note) in enumerate(row.cells)
             )
         )
@@ -96,29 +94,16 @@ def _bad_filters(request, form):
     return render(request, "400.html", {"reason": form.problem()}, status=400)
 
 
-def _cell_objects(member, version, data):
-    product = access.access_product(member, data.get("product"))
-    facility = access.access_facility(member, data.get("facility"))
-    customer = access.access_customer(member, data.get("customer")) if data.get("customer") else None
-    try:
-        week = wk.week_start(dt.date.fromisoformat(str(data.get("week"))))
-    except ValueError:
-        raise Http404 from None
-    return product, customer, facility, week
-
-
-def _panel_context(member, version, product, customer, facility, week, **extra):
+def _panel_context(member, version, cell, objects, **extra):
     return {
         "version": version,
-        "product": product,
-        "customer": customer,
-        "facility": facility,
-        "week": week,
-        "history": selectors.cell_history(version, product, customer, facility, week),
-        "notes": selectors.cell_notes(version, product, customer, facility, week),
-        "entry": version.entries.filter(
-            product=product, customer=customer, facility=facility, week=week
-        ).first(),
+        "product": objects.product,
+        "customer": objects.customer,
+        "facility": objects.facility,
+        "week": cell.week,
+        "history": selectors.cell_history(version, cell),
+        "notes": selectors.cell_notes(version, cell),
+        "entry": version.entries.filter(**cell.filter_kwargs()).first(),
         "can_edit": version.is_editable and member.role in actions.EDIT_ROLES,
         "form": forms.CellForm(),
         "comment_form": forms.CommentForm(),
@@ -126,9 +111,9 @@ def _panel_context(member, version, product, customer, facility, week, **extra):
     }
 
 
-def _refused_cell(request, version, product, customer, facility, week, errors):
+def _refused_cell(request, version, cell, errors):
     """What a refused cell shows: the value it still holds, its revision, what was typed, and why."""
-    current = version.entries.filter(product=product, customer=customer, facility=facility, week=week).first()
+    current = version.entries.filter(**cell.filter_kwargs()).first()
     return {
         "qty": float(current.qty) if current else 0.0,
         "revision": current.revision if current else 0,
@@ -143,36 +128,33 @@ def cell(request, member, version_id):
     """GET: the side panel (history + notes + save-with-note form). POST: save one cell."""
     version = access.access_version(member, version_id)
     if request.method == "GET":
-        objs = _cell_objects(member, version, request.GET)
-        return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
+        the_cell, objects = access.access_cell(member, version, request.GET)
+        return render(
+            request, "planning/partials/_cell_panel.html", _panel_context(member, version, the_cell, objects)
+        )
     if member.role not in actions.EDIT_ROLES:
         raise PermissionDenied
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    the_cell, objects = access.access_cell(member, version, request.POST)
     form = forms.CellForm(request.POST)
     ctx = {
         "version": version,
-        "product": product,
-        "customer": customer,
-        "facility": facility,
-        "week": week,
+        "cell": the_cell,
+        "objects": objects,
         "can_edit": True,
-        "row_key": f"{product.pk}-{customer.pk if customer else 0}-{facility.pk}",
-        "col": (week - version.start_week).days // 7,
+        "col": (the_cell.week - version.start_week).days // 7,
     }
     status = 200
     if not form.is_valid():
         # a bad note (too long, NUL) refuses the whole save: the value must not land without its reason
-        ctx.update(_refused_cell(request, version, product, customer, facility, week, form.errors))
+        ctx.update(_refused_cell(request, version, the_cell, form.errors))
         return _cell_response(request, member, version, ctx, 422)
     data = form.cleaned_data
     try:
         entry, change = actions.check_set_cell(
             member,
             version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=week,
+            the_cell,
+            objects,
             value=request.POST.get("value", ""),
             revision=data.get("revision") or 0,
             reason=data.get("reason", ""),
@@ -183,9 +165,7 @@ def cell(request, member, version_id):
             revision=entry.revision,
             saved=True,
             has_note=bool(data.get("reason"))
-            or version.cell_notes.filter(
-                product=product, customer=customer, facility=facility, week=week
-            ).exists(),
+            or version.cell_notes.filter(**the_cell.filter_kwargs()).exists(),
         )
     except actions.StaleCell as stale:
         # base.html's htmx config swaps 422 answers only; a plain client gets the precise 409
@@ -193,21 +173,14 @@ def cell(request, member, version_id):
         ctx.update(qty=float(stale.qty), revision=stale.revision, error=str(stale))
     except ValidationError as e:
         status = 422
-        ctx.update(_refused_cell(request, version, product, customer, facility, week, e.message_dict))
+        ctx.update(_refused_cell(request, version, the_cell, e.message_dict))
     return _cell_response(request, member, version, ctx, status)
 
 
 def _cell_response(request, member, version, ctx, status):
     if request.POST.get("panel"):
         panel = _panel_context(
-            member,
-            version,
-            ctx["product"],
-            ctx["customer"],
-            ctx["facility"],
-            ctx["week"],
-            saved=ctx.get("saved"),
-            error=ctx.get("error"),
+            member, version, ctx["cell"], ctx["objects"], saved=ctx.get("saved"), error=ctx.get("error")
         )
         return render(request, "planning/partials/_cell_panel.html", panel, status=status)
     return render(request, "planning/partials/_cell.html", ctx, status=status)
@@ -217,7 +190,7 @@ def _cell_response(request, member, version, ctx, status):
 @require_POST
 def cell_comment(request, member, version_id):
     version = access.access_version(member, version_id)
-    product, customer, facility, week = _cell_objects(member, version, request.POST)
+    the_cell, objects = access.access_cell(member, version, request.POST)
     form = forms.CommentForm(request.POST)
     error = None
     if form.is_valid():
@@ -225,10 +198,8 @@ def cell_comment(request, member, version_id):
             actions.check_comment_cell(
                 member,
                 version,
-                product=product,
-                customer=customer,
-                facility=facility,
-                week=week,
+                the_cell,
+                objects,
                 body=form.cleaned_data["body"],
                 files=request.FILES.getlist("files"),
             )
@@ -236,7 +207,7 @@ def cell_comment(request, member, version_id):
             error = " ".join(m for ms in e.message_dict.values() for m in ms)
     else:
         error = "Write a comment."
-    ctx = _panel_context(member, version, product, customer, facility, week, error=error)
+    ctx = _panel_context(member, version, the_cell, objects, error=error)
     return render(request, "planning/partials/_cell_panel.html", ctx, status=422 if error else 200)
 
 

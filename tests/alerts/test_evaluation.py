@@ -6,6 +6,7 @@ from alerts.evaluation.runner import evaluate_rule, preview_rule
 from alerts.models import Alert, AlertStatus
 from feeds.models import FeedItem
 from planning.actions import check_set_cell
+from planning.cells import CellObjects
 from planning.models import EvaluationRequest, PlanEntry
 from planning.outbox import EvaluationScope
 
@@ -24,13 +25,12 @@ def _set(world, version, product, customer, week, value, reason=""):
     entry = PlanEntry.objects.get(
         version=version, product=product, customer=customer, facility=world.leeds, week=w.week(week)
     )
+    at = CellObjects(product, customer, world.leeds)
     return check_set_cell(
         world.member,
         version,
-        product=product,
-        customer=customer,
-        facility=world.leeds,
-        week=w.week(week),
+        at.cell(w.week(week)),
+        at,
         value=str(value),
         revision=entry.revision,
         reason=reason,
