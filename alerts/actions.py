@@ -12,6 +12,7 @@ from sopsocial.queue import enqueue_on_commit
 from sopsocial.subjects.actions import save_with_subject
 from sopsocial.tenancy.policy import Perm, require
 
+from . import task_names
 from .kinds import KINDS, clean_params
 from .models import LIVE_STATUSES, AlertStatus, ExceptionRule, Severity
 from .scope import clean_scope
@@ -71,7 +72,7 @@ def clean_rule(
 
 
 def _queue_evaluation(rule):
-    enqueue_on_commit("alerts.evaluate_rule", tenant_id=rule.tenant_id, rule_id=rule.pk)
+    enqueue_on_commit(task_names.EVALUATE_RULE, tenant_id=rule.tenant_id, rule_id=rule.pk)
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from planning.outbox import EvaluationScope
+
 from .data import FANOUT_SIZES, FOLLOW_COUNTS, TENANT_SLUG
 
 
@@ -370,7 +372,7 @@ def rule_evaluation(ctx):
     results = []
     for products in cases:
         cells = (len(products) if products else len(all_products)) * per_product
-        scope = {"product_ids": products} if products else None
+        scope = EvaluationScope.touching(product_ids=products) if products else None
         label = f"{cells:,} cells, all rules"
         found = [0]
 
@@ -425,10 +427,10 @@ def rule_evaluation(ctx):
             )
         )
     # Incremental: the slice one cell edit queues (its product, customer and facility).
-    one = {
-        "product_ids": [all_products[0]],
-        "facility_ids": [working.entries.values_list("facility_id", flat=True).first()],
-    }
+    one = EvaluationScope.touching(
+        product_ids=[all_products[0]],
+        facility_ids=[working.entries.values_list("facility_id", flat=True).first()],
+    )
     samples, _ = _time(lambda: _evaluate(rules, one, first_week), ctx.repeats, warmup=1, count=False)
     results.append(Result("4 rules incremental", "one-cell slice, all rules", samples, 200, None))
     return results

@@ -14,6 +14,9 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from alerts import task_names as alerts_tasks
+from feeds import task_names as feeds_tasks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -260,7 +263,7 @@ FEEDS_FOLLOW_BACKFILL = int(env("FEEDS_FOLLOW_BACKFILL", "20"))  # items copied 
 FEEDS_POLL_SECONDS = int(env("FEEDS_POLL_SECONDS", "20"))  # polling fallback when websockets fail
 FILE_UPLOAD_MAX_MEMORY_SIZE = FEEDS_MAX_UPLOAD_BYTES  # uploads are read whole for sniffing anyway
 CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
-    "task": "feeds.send_daily_digests",
+    "task": feeds_tasks.SEND_DAILY_DIGESTS,
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
 }
 FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))
@@ -268,7 +271,7 @@ FEEDS_DIGEST_INTERVAL_HOURS = int(env("FEEDS_DIGEST_INTERVAL_HOURS", "24"))
 # sweeps them every FEEDS_SWEEP_SECONDS.
 FEEDS_FAN_OUT_GRACE_SECONDS = int(env("FEEDS_FAN_OUT_GRACE_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE["feeds-sweep-fan-out"] = {
-    "task": "feeds.sweep_fan_out",
+    "task": feeds_tasks.SWEEP_FAN_OUT,
     "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
 }
 
@@ -276,11 +279,11 @@ CELERY_BEAT_SCHEDULE["feeds-sweep-fan-out"] = {
 # The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass
 # re-evaluates every rule over everything (and wakes snoozed alerts).
 CELERY_BEAT_SCHEDULE["alerts-sweep-pending"] = {
-    "task": "alerts.sweep_pending",
+    "task": alerts_tasks.SWEEP_PENDING,
     "schedule": float(env("ALERTS_SWEEP_SECONDS", "60")),
 }
 CELERY_BEAT_SCHEDULE["alerts-evaluate-all"] = {
-    "task": "alerts.evaluate_all",
+    "task": alerts_tasks.EVALUATE_ALL,
     "schedule": crontab(hour=2, minute=30),
 }
 

@@ -4,6 +4,7 @@ and the e-mails, which that package re-exports, do not import it back."""
 
 from sopsocial.queue import enqueue_on_commit
 
+from . import task_names
 from .models import Notification, NotificationPreference
 
 
@@ -31,5 +32,5 @@ def _notify(item, user_ids, verb, actor):
     )
     emailed = [n.pk for n in rows if prefs[n.user_id].email_immediate]
     if emailed:
-        enqueue_on_commit("feeds.send_notification_emails", notification_ids=emailed)
+        enqueue_on_commit(task_names.SEND_NOTIFICATION_EMAILS, notification_ids=emailed)
     return rows

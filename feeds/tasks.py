@@ -1,11 +1,12 @@
-"""Thin Celery wrappers: load by id, call the action. Queued by name on commit (sopsocial.queue)."""
+"""Thin Celery wrappers: load by id, call the action. Queued by name on commit (sopsocial.queue); the
+names are constants in `feeds.task_names`."""
 
 from celery import shared_task
 
-from . import fan_out, live, mail
+from . import fan_out, live, mail, task_names
 
 
-@shared_task(name="feeds.fan_out_item")
+@shared_task(name=task_names.FAN_OUT_ITEM)
 def fan_out_item(item_id):
     """Inbox rows for one item, then a live push to each new recipient's own websocket group."""
     user_ids = fan_out.do_fan_out_item(item_id)
@@ -14,7 +15,7 @@ def fan_out_item(item_id):
     return len(user_ids)
 
 
-@shared_task(name="feeds.sweep_fan_out")
+@shared_task(name=task_names.SWEEP_FAN_OUT)
 def sweep_fan_out():
     """Beat: fan out items whose task message was lost (worker killed, Redis restarted). Late, not lost."""
     from django.conf import settings
@@ -26,11 +27,11 @@ def sweep_fan_out():
     return swept
 
 
-@shared_task(name="feeds.send_notification_emails")
+@shared_task(name=task_names.SEND_NOTIFICATION_EMAILS)
 def send_notification_emails(notification_ids):
     return mail.do_send_notification_emails(notification_ids)
 
 
-@shared_task(name="feeds.send_daily_digests")
+@shared_task(name=task_names.SEND_DAILY_DIGESTS)
 def send_daily_digests():
     return mail.do_send_daily_digests()

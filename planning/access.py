@@ -5,13 +5,18 @@ the tenant scope. The one exception, an object's detail page, sends a partner to
 of the object when it is shared with them (`shared_views.redirect_partner`, which checks the sharing).
 """
 
-from typing import TypeVar
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from sopsocial.tenancy.models import Membership
 
+from . import weeks as wk
+from .cells import Cell, CellObjects
 from .models import (
     Brand,
     Customer,
@@ -27,14 +32,14 @@ from .models import (
 M = TypeVar("M", bound=Model)
 
 
-def _get(queryset: QuerySet[M], member: Membership, pk: int | str) -> M:
+def _get(queryset: QuerySet[M], member: Membership, pk: Any) -> M:
     try:
         return queryset.get(tenant=member.tenant, pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def access_product(member: Membership, product_id: int | str) -> Product:
+def access_product(member: Membership, product_id: Any) -> Product:
     return _get(Product.objects.select_related("brand", "subject"), member, product_id)
 
 
@@ -42,11 +47,11 @@ def access_brand(member: Membership, brand_id: int | str) -> Brand:
     return _get(Brand.objects.select_related("subject"), member, brand_id)
 
 
-def access_customer(member: Membership, customer_id: int | str) -> Customer:
+def access_customer(member: Membership, customer_id: Any) -> Customer:
     return _get(Customer.objects.select_related("owner", "subject"), member, customer_id)
 
 
-def access_facility(member: Membership, facility_id: int | str) -> Facility:
+def access_facility(member: Membership, facility_id: Any) -> Facility:
     return _get(Facility.objects.select_related("subject"), member, facility_id)
 
 
@@ -68,3 +73,24 @@ def access_event(member: Membership, event_id: int | str) -> Event:
 
 def access_version(member: Membership, version_id: int | str) -> PlanVersion:
     return _get(PlanVersion.objects.select_related("plan", "cycle", "subject", "tenant"), member, version_id)
+
+
+def access_cell(
+    member: Membership, version: PlanVersion, data: Mapping[str, Any]
+) -> tuple[Cell, CellObjects]:
+    """The cell a request names (`product`, `customer` when given, `facility`, `week`: any day of it) in
+    one of the member's versions. Another tenant's ids, ids that are not numbers and a week that is not
+    an ISO date are all the same 404; whether the cell fits the version (its weeks, customer or not) is
+    the action's to refuse, with a message."""
+    if version.tenant_id != member.tenant.pk:
+        raise Http404
+    objects = CellObjects(
+        product=access_product(member, data.get("product")),
+        customer=access_customer(member, data.get("customer")) if data.get("customer") else None,
+        facility=access_facility(member, data.get("facility")),
+    )
+    try:
+        week = wk.week_start(dt.date.fromisoformat(str(data.get("week"))))
+    except ValueError:
+        raise Http404 from None
+    return objects.cell(week), objects

@@ -13,6 +13,7 @@ from sopsocial.tenancy.models import Tenant
 
 from . import plan_math as pm
 from . import weeks as wk
+from .cells import Cell
 from .frames import read_frame
 from .models import (
     Actual,
@@ -285,24 +286,15 @@ def filter_options(tenant: Tenant) -> dict[str, list[Any]]:
     }
 
 
-def cell_history(version, product, customer, facility, week):
-    return list(
-        version.changes.filter(
-            product=product, customer=customer, facility=facility, week=week
-        ).select_related("changed_by")
-    )
+def cell_history(version, cell: Cell):
+    return list(version.changes.filter(**cell.filter_kwargs()).select_related("changed_by"))
 
 
-def cell_notes(version, product, customer, facility, week):
+def cell_notes(version, cell: Cell):
     """The cell's conversation; posts deleted in feeds drop out (their anchor stays harmlessly)."""
     return list(
         CellNote.objects.filter(
-            version=version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=week,
-            post__deleted_at__isnull=True,
+            version=version, **cell.filter_kwargs(), post__deleted_at__isnull=True
         ).select_related("post", "post__author")
     )
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from planning.frames import read_frame
 from planning.models import Capacity, Customer, Facility, Product, SalesOrder, SalesOrderLine
+from planning.outbox import EvaluationScope
 from sopsocial.pages.filters import where_given
 
 
@@ -49,8 +50,9 @@ def _intersect(a, b):
     return set(a) & set(b)
 
 
-def scope_slice(rule, request_scope=None):
-    """The rule's scope (subjects and families) as model ids, narrowed by an evaluation request's scope."""
+def scope_slice(rule, request_scope: EvaluationScope | None = None):
+    """The rule's scope (subjects and families) as model ids, narrowed by an evaluation request's scope
+    (None: nothing narrows it)."""
     tenant, scope = rule.tenant, rule.scope or {}
     products = customers = facilities = None
     if scope.get("brand_ids") or scope.get("families"):
@@ -72,11 +74,11 @@ def scope_slice(rule, request_scope=None):
                 "pk", flat=True
             )
         )
-    request_scope = request_scope or {}
+    request_scope = request_scope or EvaluationScope()
 
-    def ids(key):
-        values = request_scope.get(key)
-        return None if values is None else {int(v) for v in values}
+    def ids(dim):
+        values = getattr(request_scope, dim)
+        return None if values is None else set(values)
 
     return Slice(
         product_ids=_intersect(products, ids("product_ids")),

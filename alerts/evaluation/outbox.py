@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from planning.models import EvaluationRequest
+from planning.outbox import DIMENSIONS, EvaluationScope
 
 from ..lifecycle import wake_snoozed
 from ..models import ExceptionRule
@@ -22,18 +23,17 @@ from .runner import evaluate_rule
 log = logging.getLogger(__name__)
 BATCH = 200
 MAX_ATTEMPTS = 5
-DIMS = ("product_ids", "customer_ids", "facility_ids", "order_ids")
 
 
 def merge_scopes(scopes):
     """One slice covering every request: a dimension any request leaves open stays open."""
     merged = {}
-    for dim in DIMS:
-        values = [s.get(dim) for s in scopes]
+    for dim in DIMENSIONS:
+        values = [getattr(s, dim) for s in scopes]
         if any(v is None for v in values):
             continue
-        merged[dim] = sorted({int(x) for v in values for x in v})
-    return merged
+        merged[dim] = {x for v in values for x in v}
+    return EvaluationScope.touching(**merged)
 
 
 def process_pending(tenant_id):
@@ -53,7 +53,7 @@ def process_pending(tenant_id):
             try:
                 # the evaluation and the "processed" mark commit together; the rules share the frames
                 with transaction.atomic(), frames_shared():
-                    scope = merge_scopes([r.scope or {} for r in batch])
+                    scope = merge_scopes([EvaluationScope.from_json(r.scope) for r in batch])
                     for rule in ExceptionRule.objects.filter(
                         tenant_id=tenant_id, enabled=True, is_deleted=False
                     ):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from planning import plan_math as pm
 from planning import selectors as ps
 from planning import weeks as wk
+from planning.cells import Cell
 from planning.models import OrderStatus, PlanType
 
 from ..models import ExceptionRule
@@ -131,7 +132,7 @@ def findings_for(rule, sl, first_week):
 
 def _grid_link(version):
     """Links straight to the cell: the grid filtered to the row's customer and facility, anchored on
-    the cell of the window's first week (grid cell ids: c-<product>-<customer|0>-<facility>-<week>)."""
+    the cell of the window's first week (the grid names each cell's <td> by `Cell.dom_id`)."""
     if version is None:
         return None
     base = reverse("planning:grid", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
@@ -146,7 +147,7 @@ def _grid_link(version):
         url = f"{base}?{params}" if params else base
         start = row.get("start")
         if product and facility and start is not None and start == start:
-            url += f"#c-{product}-{customer or 0}-{facility}-{start:%Y%m%d}"
+            url += "#" + Cell(product, customer, facility, pd.Timestamp(start).date()).dom_id
         return url
 
     return link

@@ -9,6 +9,7 @@ from django.db.models import Q
 from sopsocial.queue import enqueue_on_commit
 from sopsocial.tenancy.models import Membership
 
+from .. import task_names
 from ..models import Mention
 from ..selectors import member_may_see_item_q
 
@@ -47,7 +48,7 @@ def _record_mentions(item, members, comment=None):
 
 
 def _queue_fan_out(item):
-    enqueue_on_commit("feeds.fan_out_item", item_id=item.pk)
+    enqueue_on_commit(task_names.FAN_OUT_ITEM, item_id=item.pk)
 
 
 def _clean_body(body, field="body"):

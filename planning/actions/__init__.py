@@ -19,7 +19,6 @@ it in the module that uses it (`planning.actions.versions._cycle`).
 """
 
 from ._common import (
-    EVALUATE_TASK,
     MAX_QTY,
     MAX_TAGGED_PRODUCTS,
     parse_qty,
@@ -40,7 +39,6 @@ from .versions import (
 )
 
 __all__ = [
-    "EVALUATE_TASK",
     "MAX_QTY",
     "MAX_TAGGED_PRODUCTS",
     "TRANSITIONS",

@@ -2,7 +2,6 @@
 alerts to re-evaluate after numbers changed (an outbox row plus a task queued on commit; planning never
 imports alerts); the products to tag on a version's feed items."""
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -10,20 +9,17 @@ from django.core.exceptions import ValidationError
 from sopsocial.queue import enqueue_on_commit
 
 from ..models import EvaluationRequest, Product
+from ..outbox import EVALUATE_PENDING_TASK, EvaluationScope
 
 MAX_QTY = Decimal("999999999999")
-EVALUATE_TASK = "alerts.evaluate_pending"
 # A system feed item tags at most this many products; more would flood their followers.
 MAX_TAGGED_PRODUCTS = 5
 
 
-def request_evaluation(tenant, reason, scope):
+def request_evaluation(tenant, reason, scope: EvaluationScope):
     """The outbox row and the task queued on commit: alerts re-evaluate what these numbers touch."""
-    clean = {k: v for k, v in scope.items() if v not in (None, [], ())}
-    if "weeks" in clean:
-        clean["weeks"] = sorted({w.isoformat() if isinstance(w, dt.date) else w for w in clean["weeks"]})
-    EvaluationRequest.objects.create(tenant=tenant, reason=reason[:100], scope=clean)
-    enqueue_on_commit(EVALUATE_TASK, tenant_id=tenant.pk)
+    EvaluationRequest.objects.create(tenant=tenant, reason=reason[:100], scope=scope.to_json())
+    enqueue_on_commit(EVALUATE_PENDING_TASK, tenant_id=tenant.pk)
 
 
 def parse_qty(raw, field="qty"):

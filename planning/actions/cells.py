@@ -2,6 +2,7 @@
 `StaleCell` when someone saved it meanwhile) and comment on a cell."""
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,9 @@ from sopsocial.audit.actions import record
 from sopsocial.tenancy.policy import Perm, require
 
 from .. import weeks as wk
+from ..cells import Cell, CellObjects
 from ..models import CellNote, PlanChange, PlanEntry, PlanVersion, VersionStatus
+from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
 from ._common import parse_qty, request_evaluation
 
@@ -26,12 +29,8 @@ class StaleCell(Exception):
         self.qty, self.revision = qty, revision
 
 
-def _cell_filter(version, product, customer, facility, week):
-    return dict(version=version, product=product, customer=customer, facility=facility, week=week)
-
-
 def check_set_cell(
-    member, version, *, product, customer, facility, week, value, revision, reason="", files=()
+    member, version, cell: Cell, objects: CellObjects, *, value, revision, reason="", files=()
 ):
     """Validate and save one cell. Refuses (writing nothing) when the version is not a draft, the
     number is bad, or the cell changed since it was shown (`StaleCell`, carrying the current value)."""
@@ -39,16 +38,17 @@ def check_set_cell(
     errors = {}
     if not version.is_editable:
         errors["version"] = [f"This version is {version.get_status_display().lower()} and cannot be edited."]
-    week = wk.week_start(week)
+    week = wk.week_start(cell.week)
     first, last = version.start_week, version.start_week + dt.timedelta(weeks=version.weeks - 1)
     if not first <= week <= last:
         errors["week"] = ["That week is outside this version."]
     tenant_id = member.tenant.pk
-    if any(o is not None and o.tenant_id != tenant_id for o in (product, customer, facility)):
+    # the objects are what the cell names: they must be the cell's own, and the member's tenant's
+    if objects.cell(cell.week) != cell or any(o.tenant_id != tenant_id for o in objects.present()):
         errors["cell"] = ["Unknown cell."]
-    if version.is_demand and customer is None:
+    if version.is_demand and cell.customer_id is None:
         errors["customer"] = ["Demand cells need a customer."]
-    if not version.is_demand and customer is not None:
+    if not version.is_demand and cell.customer_id is not None:
         errors["customer"] = ["Supply cells have no customer."]
     try:
         qty = parse_qty(value)
@@ -61,10 +61,8 @@ def check_set_cell(
     return do_set_cell(
         member,
         version,
-        product=product,
-        customer=customer,
-        facility=facility,
-        week=week,
+        replace(cell, week=week),
+        objects,
         qty=qty,
         revision=int(revision or 0),
         reason=reason,
@@ -72,14 +70,15 @@ def check_set_cell(
     )
 
 
-def do_set_cell(member, version, *, product, customer, facility, week, qty, revision, reason="", files=()):
+def do_set_cell(member, version, cell: Cell, objects: CellObjects, *, qty, revision, reason="", files=()):
     """Write the cell (compare-and-set on its revision), a PlanChange, an audit event, the note as a
     feed post anchored to the cell (CellNote), and an evaluation request; all in one transaction."""
+    named = objects.present()
     with transaction.atomic():
         locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != VersionStatus.DRAFT:
             raise ValidationError({"version": ["This version is no longer a draft."]})
-        where = _cell_filter(version, product, customer, facility, week)
+        where = {"version": version, **cell.filter_kwargs()}
         entry = PlanEntry.objects.filter(**where).first()
         if entry is None:
             if revision != 0:
@@ -104,62 +103,47 @@ def do_set_cell(member, version, *, product, customer, facility, week, qty, revi
             entry.refresh_from_db()
         change = PlanChange.objects.create(
             tenant=member.tenant,
-            version=version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=week,
+            **where,
             old_qty=old,
             new_qty=qty,
             changed_by=member.user,
             changed_by_label=member.display_name,
             reason=reason,
         )
-        where_words = " × ".join(o.name for o in (product, customer, facility) if o is not None)
+        where_words = " × ".join(o.name for o in named)
         record(
             tenant=member.tenant,
             actor=member.user,
             verb=PlanningVerb.CELL_CHANGE,
             subject=version.subject,
-            target=f"{where_words}, week of {week:%d %b %Y}",
+            target=f"{where_words}, week of {cell.week:%d %b %Y}",
             before={"qty": float(old)},
             after={"qty": float(qty), **({"reason": reason[:500]} if reason else {})},
             # the cell's product, customer and facility: their trails show the change too (STORY step 11)
-            related=[o.subject for o in (product, customer, facility) if o is not None],
+            related=[o.subject for o in named],
         )
         if reason or files:
             post = feed_actions.check_create_post(
                 member,
                 subject=version.subject,
                 body=reason or f"Changed {where_words} to {qty:g}",
-                tagged=[o.subject for o in (product, customer, facility) if o is not None],
+                tagged=[o.subject for o in named],
                 files=files,
             )
-            CellNote.objects.create(
-                tenant=member.tenant,
-                version=version,
-                product=product,
-                customer=customer,
-                facility=facility,
-                week=week,
-                post=post,
-                change=change,
-            )
+            CellNote.objects.create(tenant=member.tenant, **where, post=post, change=change)
         request_evaluation(
             member.tenant,
             "cell change",
-            {
-                "version_id": version.pk,
-                "product_ids": [product.pk],
-                "customer_ids": [customer.pk] if customer else [],
-                "facility_ids": [facility.pk],
-                "weeks": [week],
-            },
+            EvaluationScope.touching(
+                product_ids=[cell.product_id],
+                customer_ids=[cell.customer_id] if cell.customer_id is not None else None,
+                facility_ids=[cell.facility_id],
+            ),
         )
     return entry, change
 
 
-def check_comment_cell(member, version, *, product, customer, facility, week, body, files=()):
+def check_comment_cell(member, version, cell: Cell, objects: CellObjects, *, body, files=()):
     """A later comment on a cell: a new post on the version, tagged like the change note, anchored."""
     require(member, Perm.COMMENT_PLANS, "comment on plans")
     with transaction.atomic():
@@ -167,15 +151,12 @@ def check_comment_cell(member, version, *, product, customer, facility, week, bo
             member,
             subject=version.subject,
             body=body,
-            tagged=[o.subject for o in (product, customer, facility) if o is not None],
+            tagged=[o.subject for o in objects.present()],
             files=files,
         )
         return CellNote.objects.create(
             tenant=member.tenant,
             version=version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=wk.week_start(week),
+            **replace(cell, week=wk.week_start(cell.week)).filter_kwargs(),
             post=post,
         )

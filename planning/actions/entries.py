@@ -9,6 +9,7 @@ from feeds import actions as feed_actions
 from sopsocial.audit.actions import record
 
 from ..models import PlanChange, PlanEntry
+from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
 from ._common import _changed_products, request_evaluation
 
@@ -84,12 +85,6 @@ def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, r
                 data={"version_id": version.pk, "cells": len(changes)},
             )
             request_evaluation(
-                tenant,
-                reason,
-                {
-                    "version_id": version.pk,
-                    "product_ids": sorted({c.product_id for c in changes}),
-                    "weeks": sorted({c.week for c in changes}),
-                },
+                tenant, reason, EvaluationScope.touching(product_ids=[c.product_id for c in changes])
             )
     return len(changes)

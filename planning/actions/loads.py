@@ -15,8 +15,8 @@ from django.db import transaction
 
 from sopsocial.audit.actions import record
 
-from .. import weeks as wk
 from ..models import Actual, InventorySnapshot, PlanVersion
+from ..outbox import EvaluationScope
 from ..verbs import load_verb
 from ._common import request_evaluation
 from .entries import do_replace_entries
@@ -59,7 +59,7 @@ def do_load_rows(
                 related=subjects,
             )
             if kind in ("inventory", "actuals", "sales_orders"):
-                request_evaluation(tenant, f"{kind} {source}", touched)
+                request_evaluation(tenant, f"{kind} {source}", EvaluationScope.touching(**touched))
         if new_orders:
             post_new_orders(tenant, new_orders, actor)
     return counts
@@ -93,7 +93,6 @@ def _bulk_numbers(tenant, model, rows, counts, progress, key_fields, value_field
     return {
         "product_ids": sorted({o.product_id for o in changed}),
         "facility_ids": sorted({o.facility_id for o in changed}),
-        "weeks": sorted({getattr(o, "week", None) or wk.week_start(o.as_of) for o in changed}),
     }
 
 

@@ -14,6 +14,7 @@ from sopsocial.tenancy.policy import Perm, require
 
 from .. import weeks as wk
 from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
+from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb, transition_verb
 from ._common import _changed_products, request_evaluation
 
@@ -190,7 +191,7 @@ def check_transition(member, version, action):
             data={"version_id": version.pk, "status": target},
         )
         if action in ("approve", "publish"):
-            request_evaluation(member.tenant, f"version {action}", {"version_id": version.pk})
+            request_evaluation(member.tenant, f"version {action}", EvaluationScope())
     return version
 
 

@@ -185,7 +185,7 @@ class EvaluationRequest(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     reason = models.CharField(max_length=100)
-    # {"version_id", "product_ids", "customer_ids", "facility_ids", "weeks"}
+    # what changed: planning.outbox.EvaluationScope, written by to_json() and read by from_json()
     scope = models.JSONField(default=dict)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

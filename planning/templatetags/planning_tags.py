@@ -6,6 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from planning import weeks as wk
+from planning.cells import Cell
 
 register = template.Library()
 
@@ -43,12 +44,8 @@ def num(value, digits=0):
 @register.simple_tag
 def plan_cell(
     cell_url,
-    row_key,
+    cell: Cell,
     col,
-    product,
-    customer,
-    facility,
-    week,
     qty,
     revision,
     has_note=False,
@@ -66,8 +63,8 @@ def plan_cell(
         classes.append("cell-error")
     if saved:
         classes.append("cell-saved")
-    ident = f"{row_key}-{week:%Y%m%d}"
-    label = f"r-{row_key} w-{col}"
+    ident = cell.ident
+    label = f"r-{cell.row_key} w-{col}"
     note = '<span class="cell-note" title="Has notes">💬</span>' if has_note else ""
     message = (
         f'<span class="cell-message" role="alert" id="e-{ident}">{escape(error)}</span>' if error else ""
@@ -75,10 +72,10 @@ def plan_cell(
     vals = escape(
         json.dumps(
             {
-                "product": product,
-                "customer": customer or "",
-                "facility": facility,
-                "week": f"{week:%Y-%m-%d}",
+                "product": cell.product_id,
+                "customer": cell.customer_id or "",
+                "facility": cell.facility_id,
+                "week": f"{cell.week:%Y-%m-%d}",
                 "revision": revision,
             }
         )
@@ -97,4 +94,4 @@ def plan_cell(
             f'<span class="cell-value" tabindex="0" data-cell=\'{vals}\' aria-labelledby="{label}">'
             f"{num(qty)}</span>"
         )
-    return mark_safe(f'<td class="{" ".join(classes)}" id="c-{ident}">{body}{note}{message}</td>')
+    return mark_safe(f'<td class="{" ".join(classes)}" id="{cell.dom_id}">{body}{note}{message}</td>')

@@ -2,11 +2,9 @@
 transitions and new drafts. The grid is internal; what each member may change is asked of
 `sopsocial.tenancy.policy`, and the actions refuse what the member may not do (403)."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -16,7 +14,7 @@ from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm, can
 
 from .. import access, actions, exports, forms, selectors
-from .. import weeks as wk
+from ..cells import Cell
 from ..models import Product
 from ..templatetags.planning_tags import plan_cell
 
@@ -69,10 +67,10 @@ def _render_cells(grid, cell_url, can_edit):
     """Each row's cells as one HTML string: thousands of cells through template tags cost most of the
     page's time, the same function called directly costs little."""
     for row in grid.rows:
-        p, c, f, key = row.product.pk, row.customer.pk if row.customer else None, row.facility.pk, row.key
+        p, c, f = row.product.pk, row.customer.pk if row.customer else None, row.facility.pk
         row.cells_html = mark_safe(
             "".join(
-                plan_cell(cell_url, key, i, p, c, f, week, qty, revision, has_note, can_edit)
+                plan_cell(cell_url, Cell(p, c, f, week), i, qty, revision, has_note, can_edit)
                 for i, (week, qty, revision, has_note) in enumerate(row.cells)
             )
         )
@@ -98,29 +96,16 @@ def _bad_filters(request, form):
     return render(request, "400.html", {"reason": form.problem()}, status=400)
 
 
-def _cell_objects(member, data):
-    product = access.access_product(member, data.get("product"))
-    facility = access.access_facility(member, data.get("facility"))
-    customer = access.access_customer(member, data.get("customer")) if data.get("customer") else None
-    try:
-        week = wk.week_start(dt.date.fromisoformat(str(data.get("week"))))
-    except ValueError:
-        raise Http404 from None
-    return product, customer, facility, week
-
-
-def _panel_context(member, version, product, customer, facility, week, **extra):
+def _panel_context(member, version, cell, objects, **extra):
     return {
         "version": version,
-        "product": product,
-        "customer": customer,
-        "facility": facility,
-        "week": week,
-        "history": selectors.cell_history(version, product, customer, facility, week),
-        "notes": selectors.cell_notes(version, product, customer, facility, week),
-        "entry": version.entries.filter(
-            product=product, customer=customer, facility=facility, week=week
-        ).first(),
+        "product": objects.product,
+        "customer": objects.customer,
+        "facility": objects.facility,
+        "week": cell.week,
+        "history": selectors.cell_history(version, cell),
+        "notes": selectors.cell_notes(version, cell),
+        "entry": version.entries.filter(**cell.filter_kwargs()).first(),
         "can_edit": version.is_editable and can(member, Perm.EDIT_PLANS),
         "form": forms.CellForm(),
         "comment_form": forms.CommentForm(),
@@ -128,9 +113,9 @@ def _panel_context(member, version, product, customer, facility, week, **extra):
     }
 
 
-def _refused_cell(request, version, product, customer, facility, week, errors):
+def _refused_cell(request, version, cell, errors):
     """What a refused cell shows: the value it still holds, its revision, what was typed, and why."""
-    current = version.entries.filter(product=product, customer=customer, facility=facility, week=week).first()
+    current = version.entries.filter(**cell.filter_kwargs()).first()
     return {
         "qty": float(current.qty) if current else 0.0,
         "revision": current.revision if current else 0,
@@ -145,35 +130,32 @@ def cell(request, member, version_id):
     """GET: the side panel (history + notes + save-with-note form). POST: save one cell."""
     version = access.access_version(member, version_id)
     if request.method == "GET":
-        objs = _cell_objects(member, request.GET)
-        return render(request, "planning/partials/_cell_panel.html", _panel_context(member, version, *objs))
+        the_cell, objects = access.access_cell(member, version, request.GET)
+        return render(
+            request, "planning/partials/_cell_panel.html", _panel_context(member, version, the_cell, objects)
+        )
     # who may save is check_set_cell's to refuse (403): it is also the API's and the commands' path
-    product, customer, facility, week = _cell_objects(member, request.POST)
+    the_cell, objects = access.access_cell(member, version, request.POST)
     form = forms.CellForm(request.POST)
     ctx = {
         "version": version,
-        "product": product,
-        "customer": customer,
-        "facility": facility,
-        "week": week,
+        "cell": the_cell,
+        "objects": objects,
         "can_edit": can(member, Perm.EDIT_PLANS),
-        "row_key": f"{product.pk}-{customer.pk if customer else 0}-{facility.pk}",
-        "col": (week - version.start_week).days // 7,
+        "col": (the_cell.week - version.start_week).days // 7,
     }
     status = 200
     if not form.is_valid():
         # a bad note (too long, NUL) refuses the whole save: the value must not land without its reason
-        ctx.update(_refused_cell(request, version, product, customer, facility, week, form.errors))
+        ctx.update(_refused_cell(request, version, the_cell, form.errors))
         return _cell_response(request, member, version, ctx, 422)
     data = form.cleaned_data
     try:
         entry, change = actions.check_set_cell(
             member,
             version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=week,
+            the_cell,
+            objects,
             value=request.POST.get("value", ""),
             revision=data.get("revision") or 0,
             reason=data.get("reason", ""),
@@ -184,9 +166,7 @@ def cell(request, member, version_id):
             revision=entry.revision,
             saved=True,
             has_note=bool(data.get("reason"))
-            or version.cell_notes.filter(
-                product=product, customer=customer, facility=facility, week=week
-            ).exists(),
+            or version.cell_notes.filter(**the_cell.filter_kwargs()).exists(),
         )
     except actions.StaleCell as stale:
         # base.html's htmx config swaps 422 answers only; a plain client gets the precise 409
@@ -194,21 +174,14 @@ def cell(request, member, version_id):
         ctx.update(qty=float(stale.qty), revision=stale.revision, error=str(stale))
     except ValidationError as e:
         status = 422
-        ctx.update(_refused_cell(request, version, product, customer, facility, week, e.message_dict))
+        ctx.update(_refused_cell(request, version, the_cell, e.message_dict))
     return _cell_response(request, member, version, ctx, status)
 
 
 def _cell_response(request, member, version, ctx, status):
     if request.POST.get("panel"):
         panel = _panel_context(
-            member,
-            version,
-            ctx["product"],
-            ctx["customer"],
-            ctx["facility"],
-            ctx["week"],
-            saved=ctx.get("saved"),
-            error=ctx.get("error"),
+            member, version, ctx["cell"], ctx["objects"], saved=ctx.get("saved"), error=ctx.get("error")
         )
         return render(request, "planning/partials/_cell_panel.html", panel, status=status)
     return render(request, "planning/partials/_cell.html", ctx, status=status)
@@ -218,7 +191,7 @@ def _cell_response(request, member, version, ctx, status):
 @require_POST
 def cell_comment(request, member, version_id):
     version = access.access_version(member, version_id)
-    product, customer, facility, week = _cell_objects(member, request.POST)
+    the_cell, objects = access.access_cell(member, version, request.POST)
     form = forms.CommentForm(request.POST)
     error = None
     if form.is_valid():
@@ -226,10 +199,8 @@ def cell_comment(request, member, version_id):
             actions.check_comment_cell(
                 member,
                 version,
-                product=product,
-                customer=customer,
-                facility=facility,
-                week=week,
+                the_cell,
+                objects,
                 body=form.cleaned_data["body"],
                 files=request.FILES.getlist("files"),
             )
@@ -237,7 +208,7 @@ def cell_comment(request, member, version_id):
             error = " ".join(e.messages)
     else:
         error = "Write a comment."
-    ctx = _panel_context(member, version, product, customer, facility, week, error=error)
+    ctx = _panel_context(member, version, the_cell, objects, error=error)
     return render(request, "planning/partials/_cell_panel.html", ctx, status=422 if error else 200)
 
 

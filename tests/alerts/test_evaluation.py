@@ -6,7 +6,9 @@ from alerts.evaluation.runner import evaluate_rule, preview_rule
 from alerts.models import Alert, AlertStatus
 from feeds.models import FeedItem
 from planning.actions import check_set_cell
+from planning.cells import CellObjects
 from planning.models import EvaluationRequest, PlanEntry
+from planning.outbox import EvaluationScope
 
 from . import world as w
 from .factories import make_rule
@@ -23,13 +25,12 @@ def _set(world, version, product, customer, week, value, reason=""):
     entry = PlanEntry.objects.get(
         version=version, product=product, customer=customer, facility=world.leeds, week=w.week(week)
     )
+    at = CellObjects(product, customer, world.leeds)
     return check_set_cell(
         world.member,
         version,
-        product=product,
-        customer=customer,
-        facility=world.leeds,
-        week=w.week(week),
+        at.cell(w.week(week)),
+        at,
         value=str(value),
         revision=entry.revision,
         reason=reason,
@@ -120,11 +121,11 @@ def test_incremental_evaluation_only_touches_the_changed_slice(world):
     rule = _spike_rule(world)
     _set(world, world.demand_v2, world.oat, world.contoso, 3, 4800)
     _set(world, world.demand_v2, world.crisps, world.contoso, 1, 900)
-    evaluate_rule(rule, {"product_ids": [world.crisps.pk]})
+    evaluate_rule(rule, EvaluationScope.touching(product_ids=[world.crisps.pk]))
     assert list(Alert.objects.values_list("subject_id", flat=True)) == [world.crisps.subject_id]
     # and a slice that does not contain the oat alert does not resolve it
     evaluate_rule(rule)
-    evaluate_rule(rule, {"product_ids": [world.crisps.pk]})
+    evaluate_rule(rule, EvaluationScope.touching(product_ids=[world.crisps.pk]))
     assert Alert.objects.filter(status="open").count() == 2
 
 

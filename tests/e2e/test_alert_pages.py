@@ -5,6 +5,7 @@ import pytest
 
 from alerts.evaluation.runner import evaluate_rule
 from planning.actions import check_set_cell
+from planning.cells import CellObjects
 from planning.models import PlanEntry
 
 from ..alerts import world as w
@@ -43,13 +44,12 @@ def raised(db):
         facility=world.leeds,
         week=w.week(3),
     )
+    at = CellObjects(world.oat, world.contoso, world.leeds)
     check_set_cell(
         morgan,
         world.demand_v2,
-        product=world.oat,
-        customer=world.contoso,
-        facility=world.leeds,
-        week=w.week(3),
+        at.cell(w.week(3)),
+        at,
         value="4800",
         revision=entry.revision,
     )

@@ -1,11 +1,14 @@
 """access_* helpers: other tenants' objects and bad ids are the same 404; partner users never reach
 planning pages."""
 
+import datetime as dt
+
 import pytest
 from django.http import Http404
 from django.urls import reverse
 
 from planning import access
+from planning.cells import Cell, CellObjects
 
 from ..factories import MembershipFactory, PartnerFactory
 from . import factories as pf
@@ -38,6 +41,66 @@ def test_versions_and_orders_are_scoped(tenant, other_tenant, planner_member):
         access.access_version(planner_member, pf.make_version(other_tenant).pk)
     with pytest.raises(Http404):
         access.access_order(planner_member, pf.make_order(other_tenant).pk)
+
+
+def _cell_data(product, customer, facility, week):
+    return {
+        "product": str(product.pk),
+        "customer": str(customer.pk) if customer else "",
+        "facility": str(facility.pk),
+        "week": str(week),
+    }
+
+
+def test_access_cell_parses_the_coordinate_and_fetches_what_it_names(tenant, planner_member):
+    product, customer, facility = (
+        pf.ProductFactory(tenant=tenant),
+        pf.CustomerFactory(tenant=tenant),
+        pf.FacilityFactory(tenant=tenant),
+    )
+    version = pf.make_version(tenant)
+    wednesday = version.start_week + dt.timedelta(weeks=2, days=2)
+    cell, objects = access.access_cell(
+        planner_member, version, _cell_data(product, customer, facility, wednesday)
+    )
+    assert cell == Cell(product.pk, customer.pk, facility.pk, version.start_week + dt.timedelta(weeks=2))
+    assert objects == CellObjects(product, customer, facility)
+    supply_cell, supply_objects = access.access_cell(
+        planner_member, version, _cell_data(product, None, facility, version.start_week)
+    )
+    assert supply_cell.customer_id is None and supply_objects.present() == [product, facility]
+
+
+def test_access_cell_is_404_for_another_tenants_ids_bad_ids_or_a_bad_week(
+    tenant, other_tenant, planner_member
+):
+    mine = (
+        pf.ProductFactory(tenant=tenant),
+        pf.CustomerFactory(tenant=tenant),
+        pf.FacilityFactory(tenant=tenant),
+    )
+    theirs = (
+        pf.ProductFactory(tenant=other_tenant),
+        pf.CustomerFactory(tenant=other_tenant),
+        pf.FacilityFactory(tenant=other_tenant),
+    )
+    version = pf.make_version(tenant)
+    good = _cell_data(*mine, version.start_week)
+    refused = [
+        *(
+            {**good, key: str(foreign.pk)}
+            for key, foreign in zip(("product", "customer", "facility"), theirs, strict=True)
+        ),
+        {**good, "product": "x"},
+        {**good, "facility": ""},
+        {**good, "week": "next tuesday"},
+        {**good, "week": ""},
+    ]
+    for data in refused:
+        with pytest.raises(Http404):
+            access.access_cell(planner_member, version, data)
+    with pytest.raises(Http404):  # a version of another tenant, however it was obtained
+        access.access_cell(planner_member, pf.make_version(other_tenant), good)
 
 
 def test_partner_user_gets_404_on_planning_pages(tenant, client_for):

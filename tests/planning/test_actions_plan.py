@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from planning import actions
+from planning.cells import CellObjects
 from planning.models import CellNote, EvaluationRequest, PlanChange, PlanEntry, PlanType, VersionStatus
+from planning.outbox import EvaluationScope
 from sopsocial.audit.models import AuditEvent
 
 from ..factories import MembershipFactory
@@ -33,17 +35,8 @@ def cell(tenant):
 
 def _save(member, cell, value, revision=1, **kw):
     version, product, customer, facility, week = cell
-    return actions.check_set_cell(
-        member,
-        version,
-        product=product,
-        customer=customer,
-        facility=facility,
-        week=week,
-        value=value,
-        revision=revision,
-        **kw,
-    )
+    at = CellObjects(product, customer, facility)
+    return actions.check_set_cell(member, version, at.cell(week), at, value=value, revision=revision, **kw)
 
 
 def test_cell_save_writes_change_audit_and_outbox_and_queues_evaluation(
@@ -61,8 +54,9 @@ def test_cell_save_writes_change_audit_and_outbox_and_queues_evaluation(
     assert event.before == {"qty": 1200.0} and event.after == {"qty": 4800.0}
     assert event.subject_id == cell[0].subject_id
     request = EvaluationRequest.objects.get()
-    assert request.scope["version_id"] == cell[0].pk and request.scope["product_ids"] == [cell[1].pk]
-    assert request.scope["weeks"] == [cell[4].isoformat()]
+    assert EvaluationScope.from_json(request.scope) == EvaluationScope(
+        product_ids=(cell[1].pk,), customer_ids=(cell[2].pk,), facility_ids=(cell[3].pk,)
+    )
     assert len(callbacks) == 1
 
 
@@ -98,10 +92,10 @@ def test_second_planner_with_a_stale_cell_is_refused_with_the_current_value(tena
 def test_two_first_saves_of_an_empty_cell_do_not_both_win(tenant, planner_member, cell):
     version, product, customer, facility, _week = cell
     week = version.start_week
-    kwargs = dict(product=product, customer=customer, facility=facility, week=week, revision=0)
-    actions.check_set_cell(planner_member, version, value="10", **kwargs)
+    at = CellObjects(product, customer, facility)
+    actions.check_set_cell(planner_member, version, at.cell(week), at, value="10", revision=0)
     with pytest.raises(actions.StaleCell):
-        actions.check_set_cell(planner_member, version, value="20", **kwargs)
+        actions.check_set_cell(planner_member, version, at.cell(week), at, value="20", revision=0)
     assert PlanEntry.objects.get(version=version, week=week).qty == 10
 
 
@@ -117,13 +111,12 @@ def test_negative_or_non_numeric_values_are_refused_and_nothing_is_written(plann
 def test_week_outside_the_version_is_refused(planner_member, cell):
     version, product, customer, facility, _ = cell
     with pytest.raises(ValidationError) as refused:
+        at = CellObjects(product, customer, facility)
         actions.check_set_cell(
             planner_member,
             version,
-            product=product,
-            customer=customer,
-            facility=facility,
-            week=version.start_week - dt.timedelta(weeks=1),
+            at.cell(version.start_week - dt.timedelta(weeks=1)),
+            at,
             value="1",
             revision=0,
         )

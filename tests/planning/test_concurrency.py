@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from planning import actions
+from planning.cells import CellObjects
 from planning.models import PlanChange, PlanEntry
 
 from ..factories import MembershipFactory, TenantFactory
@@ -24,6 +25,7 @@ def test_simultaneous_saves_of_one_cell_one_wins_one_is_refused():
         pf.FacilityFactory(tenant=tenant),
     )
     version = pf.make_version(tenant, cells=[(product, customer, facility, 0, 1200)])
+    objects = CellObjects(product, customer, facility)
     barrier, outcomes = threading.Barrier(2), {}
 
     def save(member, value):
@@ -32,10 +34,8 @@ def test_simultaneous_saves_of_one_cell_one_wins_one_is_refused():
             actions.check_set_cell(
                 member,
                 version,
-                product=product,
-                customer=customer,
-                facility=facility,
-                week=version.start_week,
+                objects.cell(version.start_week),
+                objects,
                 value=value,
                 revision=1,
             )

@@ -7,6 +7,7 @@ import pytest
 
 from planning import actions, demo, selectors
 from planning import weeks as wk
+from planning.cells import CellObjects
 from planning.models import (
     Actual,
     Brand,
@@ -86,13 +87,12 @@ def test_story_numbers_before_and_after_the_edits(northwind):
     assert not proj["below_safety"][:5].any()
 
     alex = Membership.objects.get(tenant=northwind, user__username="alex")
+    at = CellObjects(oat, contoso, leeds)
     actions.check_set_cell(
         alex,
         demand,
-        product=oat,
-        customer=contoso,
-        facility=leeds,
-        week=w3,
+        at.cell(w3),
+        at,
         value="4800",
         revision=cell.revision,
         reason="Confirmed by Contoso's buyer",
@@ -109,13 +109,12 @@ def test_story_numbers_before_and_after_the_edits(northwind):
     priya = Membership.objects.get(tenant=northwind, user__username="priya")
     w2 = supply.start_week + dt.timedelta(weeks=2)
     supply_cell = supply.entries.get(product=oat, facility=leeds, week=w2, customer=None)
+    at = CellObjects(oat, None, leeds)
     actions.check_set_cell(
         priya,
         supply,
-        product=oat,
-        customer=None,
-        facility=leeds,
-        week=w2,
+        at.cell(w2),
+        at,
         value="5000",
         revision=supply_cell.revision,
     )
