@@ -46,12 +46,7 @@ def frame(rows, columns):
     """A frame from `values_list` rows (or a frame already read, see planning.frames) with weeks as
     Timestamps and quantities as floats."""
     df = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=columns)
-    if "week" in df:
-        df["week"] = pd.to_datetime(df["week"])
-    for col in ("qty", "on_hand", "safety_stock", "capacity"):
-        if col in df:
-            df[col] = df[col].astype(float)
-    return df
+    return _typed(df)
 
 
 def _typed(df):
