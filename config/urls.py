@@ -6,7 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sopsocial.tenancy import views as tenancy_views
-from sopsocial.tenancy.forms import ThrottledAuthenticationForm
+from sopsocial.tenancy.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
+# The platform-admin login is a second way in: it shares the site login's throttle.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 tenant_patterns = [
     path("", include("sopsocial.tenancy.urls")),

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -94,3 +95,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear(username, ip)
         return data
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The platform-admin login: the same throttle (and counters) as the site login, plus the admin's
+    own refusal of accounts that are not staff."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledAuthenticationForm.error_messages}
+    error_messages["invalid_login"] = AdminAuthenticationForm.error_messages["invalid_login"]
