@@ -178,7 +178,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, not the cookie
 INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "7"))
-LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))  # per username; four times that per address
+# Failed logins before each further failure doubles the wait (1 s, 2 s, 4 s ...): per person and
+# address, and per person across all addresses; the wait never exceeds LOGIN_LOCKOUT_SECONDS.
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_PERSON = int(env("LOGIN_FAILURE_LIMIT_PER_PERSON", str(4 * LOGIN_FAILURE_LIMIT)))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 

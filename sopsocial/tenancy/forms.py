@@ -76,18 +76,21 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing further attempts after too many failures (see throttle.py)."""
+    """The login form, making people wait longer after each failure past a ceiling (see throttle.py)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": "Too many failed attempts. Wait a few minutes, or reset your password.",
+        "locked": "Too many failed attempts. Wait %(wait)s before trying again, or reset your password.",
     }
 
     def clean(self):
         username = self.cleaned_data.get("username")
         ip = client_ip(self.request) if self.request else None
-        if throttle.is_locked(username, ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        wait = throttle.seconds_to_wait(username, ip)
+        if wait:
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"wait": throttle.describe_wait(wait)}
+            )
         try:
             data = super().clean()
         except forms.ValidationError:
