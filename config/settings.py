@@ -39,8 +39,13 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Behind a reverse proxy that sets X-Forwarded-For, audit events record the client's address from it.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of ours append to X-Forwarded-For in front of the app: the client address
+# (audit log, login and reset throttles) is the entry the outermost of them added, counted from the
+# right. 0 uses REMOTE_ADDR. TRUST_X_FORWARDED_FOR=true is the deprecated spelling of 1.
+_LEGACY_PROXY_COUNT = "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0"
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", _LEGACY_PROXY_COUNT))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 INSTALLED_APPS = [
     "daphne",  # first, so that runserver serves ASGI (websockets) in development

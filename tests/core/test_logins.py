@@ -118,3 +118,97 @@ def test_a_person_is_backed_off_across_addresses_at_a_higher_ceiling(client, set
     refused = _log_in(client, user, "192.0.2.200")
     assert "Too many failed attempts" in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# --- the client's address behind trusted proxies ---------------------------------------------------
+
+
+def _request(remote_addr="10.0.0.1", forwarded=None):
+    from django.test import RequestFactory
+
+    extra = {"REMOTE_ADDR": remote_addr}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **extra)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.1"),  # no proxy trusted: the header is the client's own claim
+        (1, "6.6.6.6, 198.51.100.4", "198.51.100.4"),  # the proxy appended the address it saw
+        (2, "6.6.6.6, 198.51.100.4, 10.0.0.9", "198.51.100.4"),
+        (2, "198.51.100.4", "198.51.100.4"),  # fewer hops than proxies: the right-most, a proxy wrote it
+        (1, None, "10.0.0.1"),  # no header at all
+        (1, "6.6.6.6, not-an-address", None),
+        (1, "6.6.6.6, 2001:db8:0:0::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxy_added_not_the_clients_claim(
+    settings, proxies, forwarded, expected
+):
+    from sopsocial.audit.middleware import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    assert client_ip(_request(forwarded=forwarded)) == expected
+
+
+def test_audit_events_record_the_address_the_proxy_saw(client, admin_member, settings):
+    from django.urls import reverse
+
+    from sopsocial.audit.models import AuditEvent
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.force_login(admin_member.user)
+    client.post(
+        reverse("tenancy:people", kwargs={"tenant_slug": admin_member.tenant.slug}),
+        {"email": "new@example.com", "role": "viewer"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4",
+    )
+    assert AuditEvent.objects.get(verb="invitation.create").ip == "198.51.100.4"
+
+
+def test_the_login_throttle_counts_by_the_address_the_proxy_saw(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    for n in range(settings.LOGIN_FAILURE_LIMIT):  # a forged left-most entry changes nothing
+        client.post(
+            LOGIN,
+            {"username": user.username, "password": "guess"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 198.51.100.4",
+        )
+    credentials = {"username": user.username, "password": PASSWORD}
+    same = client.post(LOGIN, credentials, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert "Too many failed attempts" in same.content.decode()
+    other = client.post(LOGIN, credentials, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.5")
+    assert other.status_code == 302
+
+
+def _proxy_settings(env):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django, json; from django.conf import settings as s; django.setup();"
+        "print(json.dumps(s.TRUSTED_PROXY_COUNT))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in {"TRUST_X_FORWARDED_FOR", "TRUSTED_PROXY_COUNT"}}
+    base["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_trusted_proxy_count_defaults_to_none_and_the_old_switch_means_one_proxy():
+    assert _proxy_settings({}) == 0
+    assert _proxy_settings({"TRUSTED_PROXY_COUNT": "2"}) == 2
+    assert _proxy_settings({"TRUST_X_FORWARDED_FOR": "true"}) == 1  # deprecated alias
+    assert _proxy_settings({"TRUST_X_FORWARDED_FOR": "true", "TRUSTED_PROXY_COUNT": "2"}) == 2
