@@ -189,6 +189,8 @@ LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_PERSON = int(env("LOGIN_FAILURE_LIMIT_PER_PERSON", str(4 * LOGIN_FAILURE_LIMIT)))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Password-reset requests per hour from one client address, and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(env("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
 
 # --- Security headers ------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -30,6 +30,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/password_reset/", tenancy_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("platform-admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from sopsocial.audit.middleware import client_ip
 
@@ -106,3 +106,30 @@ class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthent
 
     error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledAuthenticationForm.error_messages}
     error_messages["invalid_login"] = AdminAuthenticationForm.error_messages["invalid_login"]
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """The e-mail address to send a reset link to, refused past the hourly limits (see throttle.py).
+    It sends nothing itself: the view queues the e-mail (actions.do_request_password_reset)."""
+
+    error_messages = {
+        "throttled": (
+            "Too many password reset requests from your network or for this address. "
+            "Try again in an hour; a link already sent stays valid."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("email")
+        ip = client_ip(self.request) if self.request else None
+        if email and not throttle.note_password_reset_request(email, ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return data
+
+    def save(self, *args, **kwargs):
+        raise NotImplementedError("The view queues the e-mail: actions.do_request_password_reset.")

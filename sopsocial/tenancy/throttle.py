@@ -1,4 +1,6 @@
-"""Login throttling with back-off. Failures are counted per (person, address) and, with a higher ceiling,
+"""Login throttling with back-off, and a plain hourly limit on password-reset requests.
+
+Logins:  Failures are counted per (person, address) and, with a higher ceiling,
 per person across addresses; past a ceiling each further failure doubles the wait before the next
 attempt (1 s, 2 s, 4 s ... up to LOGIN_LOCKOUT_SECONDS). Nothing is counted per address alone: one
 office behind one proxy is many people, and one of them mistyping must not shut out the rest.
@@ -34,14 +36,17 @@ def _counters(username, ip):
     ]
 
 
-def _increment(key, timeout):
+def _increment(key, timeout, *, extend=True):
+    """Add one to a counter that expires `timeout` seconds after it was created, or, with `extend`,
+    after its last increment."""
     cache.add(key, 0, timeout)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout)
         count = 1
-    cache.touch(key, timeout)
+    if extend:
+        cache.touch(key, timeout)
     return count
 
 
@@ -77,3 +82,14 @@ def describe_wait(seconds):
         return f"{seconds} second{'' if seconds == 1 else 's'}"
     minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def note_password_reset_request(email, ip):
+    """Count one reset request for `email` from `ip`; False when either has now asked more than
+    PASSWORD_RESET_LIMIT_PER_HOUR times within the hour. Counted the same whether an account uses the
+    address or not, so a refusal tells nothing about accounts."""
+    counts = [
+        _increment(f"throttle:reset:ip:{_digest(ip or 'unknown')}", 3600, extend=False),
+        _increment(f"throttle:reset:email:{_digest((email or '').strip().lower())}", 3600, extend=False),
+    ]
+    return max(counts) <= settings.PASSWORD_RESET_LIMIT_PER_HOUR

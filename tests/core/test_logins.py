@@ -1,6 +1,8 @@
 """Logins, the platform-admin login, client addresses and password resets: throttled, and telling an
 attacker nothing."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -212,3 +214,89 @@ def test_trusted_proxy_count_defaults_to_none_and_the_old_switch_means_one_proxy
     assert _proxy_settings({"TRUSTED_PROXY_COUNT": "2"}) == 2
     assert _proxy_settings({"TRUST_X_FORWARDED_FOR": "true"}) == 1  # deprecated alias
     assert _proxy_settings({"TRUST_X_FORWARDED_FOR": "true", "TRUSTED_PROXY_COUNT": "2"}) == 2
+
+
+# --- password reset ------------------------------------------------------------------------------
+
+RESET = "/accounts/password_reset/"
+RESET_TASK = "tenancy.send_password_reset_email"
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """[(task name, kwargs)] of tasks queued by name (sopsocial.queue), instead of running them."""
+    from sopsocial import queue
+
+    sent = []
+    monkeypatch.setattr(queue, "send_now", lambda name, **kwargs: sent.append((name, kwargs)))
+    return sent
+
+
+def test_password_reset_does_the_same_work_for_known_and_unknown_addresses(
+    client, queued, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    seen = {}
+    for email in (user.email, "nobody@example.com"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            response = client.post(RESET, {"email": email}, REMOTE_ADDR="198.51.100.20")
+        seen[email] = (response.status_code, response["Location"], len(callbacks), len(queries))
+    assert seen[user.email] == seen["nobody@example.com"] == (302, "/accounts/password_reset/done/", 1, 0)
+    # the same task, queued after commit in both cases: only the worker looks the address up
+    assert queued == [(RESET_TASK, {"email": user.email}), (RESET_TASK, {"email": "nobody@example.com"})]
+
+
+def test_the_reset_task_mails_a_link_to_the_known_address_only(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):  # embedded mode: the task runs inline
+        client.post(RESET, {"email": "nobody@example.com"})
+        client.post(RESET, {"email": user.email.upper()})
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert "/accounts/reset/" in mail.outbox[0].body and user.username in mail.outbox[0].body
+
+
+def test_the_sixth_reset_request_from_one_address_within_the_hour_is_refused(
+    client, settings, queued, django_capture_on_commit_callbacks
+):
+    assert settings.PASSWORD_RESET_LIMIT_PER_HOUR == 5
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            assert (
+                client.post(RESET, {"email": f"x{n}@example.com"}, REMOTE_ADDR="192.0.2.7").status_code == 302
+            )
+        refused = client.post(RESET, {"email": user.email}, REMOTE_ADDR="192.0.2.7")
+    assert refused.status_code == 429
+    assert "Too many password reset requests" in refused.content.decode()
+    assert len(queued) == 5
+    assert client.post(RESET, {"email": user.email}, REMOTE_ADDR="192.0.2.8").status_code == 302
+
+
+def test_the_sixth_reset_request_for_one_address_is_refused_and_says_nothing_about_the_account(
+    client, queued, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    pages = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in (user.email, "nobody@example.com"):
+            for n in range(5):
+                client.post(RESET, {"email": email}, REMOTE_ADDR=f"192.0.2.{n + 20}")
+            pages[email] = client.post(RESET, {"email": email}, REMOTE_ADDR="192.0.2.99")
+    assert len(queued) == 10
+    known, unknown = pages[user.email], pages["nobody@example.com"]
+    assert known.status_code == unknown.status_code == 429
+    assert "Too many password reset requests" in known.content.decode()
+
+    def page(response, email):
+        html = re.sub(r"[A-Za-z0-9]{64}", "CSRF", response.content.decode())  # masked anew per page
+        return html.replace(email, "E")
+
+    assert page(known, user.email) == page(unknown, "nobody@example.com")
