@@ -138,11 +138,15 @@ def pending_invitation_for(token):
 
 @transaction.atomic
 def do_accept_invitation(token, *, user=None, username=None, password=None, first_name="", last_name=""):
-    """Accept an invitation as `user`, or create the account first. Single use: the row is locked."""
+    """Accept an invitation as `user`, or create the account first. Single use: the row is locked.
+    An existing account joins only if it has the invited address: the link alone must not add whoever
+    happens to be signed in."""
     invitation = pending_invitation_for(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError("This invitation has already been used.")
+    if user is not None and not invitation.is_for(user):
+        raise ValidationError("This invitation is for another e-mail address.")
     if user is None:
         user = User.objects.create_user(
             username=username,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -100,6 +100,8 @@ def accept_invitation(request, token):
         invitation = actions.pending_invitation_for(token)
     except ValidationError as error:
         return render(request, "tenancy/invitation_invalid.html", {"problem": error.messages[0]}, status=410)
+    if request.user.is_authenticated and not invitation.is_for(request.user):
+        return _invitation_for_another_address(request, invitation, token)
     form = AcceptInvitationForm(request.POST or None) if not request.user.is_authenticated else None
     if request.method == "POST":
         try:
@@ -128,6 +130,17 @@ def accept_invitation(request, token):
     return render(
         request, "tenancy/accept_invitation.html", {"invitation": invitation, "form": form}, status=status
     )
+
+
+def _invitation_for_another_address(request, invitation, token):
+    """Signed in with an address the invitation was not sent to: say so, naming both, and offer to sign
+    out and continue; joining this account is never done (do_accept_invitation refuses it too)."""
+    if request.method == "POST" and request.POST.get("action") == "sign_out":
+        logout(request)
+        return redirect("accept_invitation", token=token)
+    context = {"invitation": invitation, "other_account": True}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "tenancy/accept_invitation.html", context, status=status)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
