@@ -42,8 +42,13 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Behind a reverse proxy that sets X-Forwarded-For, audit events record the client's address from it.
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of ours append to X-Forwarded-For in front of the app: the client address
+# (audit log, login and reset throttles) is the entry the outermost of them added, counted from the
+# right. 0 uses REMOTE_ADDR. TRUST_X_FORWARDED_FOR=true is the deprecated spelling of 1.
+_LEGACY_PROXY_COUNT = "1" if env_bool("TRUST_X_FORWARDED_FOR", False) else "0"
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", _LEGACY_PROXY_COUNT))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 INSTALLED_APPS = [
     "daphne",  # first, so that runserver serves ASGI (websockets) in development
@@ -181,9 +186,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, not the cookie
 INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "7"))
-LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))  # per username; four times that per address
+# Failed logins before each further failure doubles the wait (1 s, 2 s, 4 s ...): per person and
+# address, and per person across all addresses; the wait never exceeds LOGIN_LOCKOUT_SECONDS.
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_PERSON = int(env("LOGIN_FAILURE_LIMIT_PER_PERSON", str(4 * LOGIN_FAILURE_LIMIT)))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Password-reset requests per hour from one client address, and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(env("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
 
 # --- Security headers ------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -6,7 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sopsocial.tenancy import views as tenancy_views
-from sopsocial.tenancy.forms import ThrottledAuthenticationForm
+from sopsocial.tenancy.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+
+# The platform-admin login is a second way in: it shares the site login's throttle.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 tenant_patterns = [
     path("", include("sopsocial.tenancy.urls")),
@@ -27,6 +30,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/password_reset/", tenancy_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
     path("platform-admin/", admin.site.urls),

@@ -3,9 +3,11 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from sopsocial.audit.actions import changed_fields, record
 from sopsocial.audit.verbs import CoreVerb
+from sopsocial.queue import enqueue_on_commit
 
 from .models import Invitation, Membership, Partner, Role, Tenant
 from .policy import Perm, require
@@ -135,11 +138,15 @@ def pending_invitation_for(token):
 
 @transaction.atomic
 def do_accept_invitation(token, *, user=None, username=None, password=None, first_name="", last_name=""):
-    """Accept an invitation as `user`, or create the account first. Single use: the row is locked."""
+    """Accept an invitation as `user`, or create the account first. Single use: the row is locked.
+    An existing account joins only if it has the invited address: the link alone must not add whoever
+    happens to be signed in."""
     invitation = pending_invitation_for(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError("This invitation has already been used.")
+    if user is not None and not invitation.is_for(user):
+        raise ValidationError("This invitation is for another e-mail address.")
     if user is None:
         user = User.objects.create_user(
             username=username,
@@ -246,3 +253,24 @@ def check_deactivate_member(member, membership):
         before={"active": True},
         after={"active": False},
     )
+
+
+SEND_PASSWORD_RESET_TASK = "tenancy.send_password_reset_email"
+
+
+def do_request_password_reset(email: str) -> None:
+    """Queue the reset e-mail for `email` after commit. Nothing is written or audited, and the address
+    is not looked up here: the worker does that, so a request for an address no account uses does the
+    same work, and takes the same time, as one for an address in use."""
+    enqueue_on_commit(SEND_PASSWORD_RESET_TASK, email=email)
+
+
+def do_send_password_reset_email(email: str) -> None:
+    """In the worker: e-mail a reset link to every active account with a usable password whose address
+    is `email` (Django's own matching, which guards against look-alike Unicode addresses). Links are
+    built on SITE_URL, never on the request's Host header."""
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return
+    site = urlsplit(settings.SITE_URL)
+    form.save(domain_override=site.netloc, use_https=site.scheme == "https")

@@ -1,6 +1,7 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from sopsocial.audit.middleware import client_ip
 
@@ -75,18 +76,21 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing further attempts after too many failures (see throttle.py)."""
+    """The login form, making people wait longer after each failure past a ceiling (see throttle.py)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": "Too many failed attempts. Wait a few minutes, or reset your password.",
+        "locked": "Too many failed attempts. Wait %(wait)s before trying again, or reset your password.",
     }
 
     def clean(self):
         username = self.cleaned_data.get("username")
         ip = client_ip(self.request) if self.request else None
-        if throttle.is_locked(username, ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        wait = throttle.seconds_to_wait(username, ip)
+        if wait:
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"wait": throttle.describe_wait(wait)}
+            )
         try:
             data = super().clean()
         except forms.ValidationError:
@@ -94,3 +98,38 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.clear(username, ip)
         return data
+
+
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The platform-admin login: the same throttle (and counters) as the site login, plus the admin's
+    own refusal of accounts that are not staff."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledAuthenticationForm.error_messages}
+    error_messages["invalid_login"] = AdminAuthenticationForm.error_messages["invalid_login"]
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """The e-mail address to send a reset link to, refused past the hourly limits (see throttle.py).
+    It sends nothing itself: the view queues the e-mail (actions.do_request_password_reset)."""
+
+    error_messages = {
+        "throttled": (
+            "Too many password reset requests from your network or for this address. "
+            "Try again in an hour; a link already sent stays valid."
+        ),
+    }
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("email")
+        ip = client_ip(self.request) if self.request else None
+        if email and not throttle.note_password_reset_request(email, ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return data
+
+    def save(self, *args, **kwargs):
+        raise NotImplementedError("The view queues the e-mail: actions.do_request_password_reset.")

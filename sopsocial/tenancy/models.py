@@ -111,3 +111,7 @@ class Invitation(models.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None and self.revoked_at is None
+
+    def is_for(self, user):
+        """Whether `user` has the address this invitation was sent to (case aside)."""
+        return bool(user.email) and user.email.strip().lower() == self.email.strip().lower()

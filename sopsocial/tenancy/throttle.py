@@ -1,32 +1,95 @@
-"""Login throttling: too many failed logins for one username (or from one address) in a window lock
-further attempts for that window. Counters live in the cache (Redis in the full stack, so every web
-process shares them)."""
+"""Login throttling with back-off, and a plain hourly limit on password-reset requests.
+
+Logins:  Failures are counted per (person, address) and, with a higher ceiling,
+per person across addresses; past a ceiling each further failure doubles the wait before the next
+attempt (1 s, 2 s, 4 s ... up to LOGIN_LOCKOUT_SECONDS). Nothing is counted per address alone: one
+office behind one proxy is many people, and one of them mistyping must not shut out the rest.
+
+Counters live in the cache (Redis in the full stack, so every web process shares them); they are
+incremented atomically and forgotten a day after the last failure. Usernames and addresses are hashed
+into the keys, so any input makes a valid key."""
+
+import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
-
-def _keys(username, ip):
-    return [f"login-fail:user:{(username or '').strip().lower()}", f"login-fail:ip:{ip or 'unknown'}"]
+FORGET_AFTER_SECONDS = 24 * 3600
 
 
-def is_locked(username, ip):
-    user_key, ip_key = _keys(username, ip)
-    counts = cache.get_many([user_key, ip_key])
-    return (
-        counts.get(user_key, 0) >= settings.LOGIN_FAILURE_LIMIT
-        or counts.get(ip_key, 0) >= settings.LOGIN_FAILURE_LIMIT * 4
-    )
+def _now():
+    return time.time()
+
+
+def _digest(*parts):
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _counters(username, ip):
+    """(cache key, ceiling) of each counter a login attempt for `username` from `ip` is held to."""
+    person = (username or "").strip().lower()
+    return [
+        (f"throttle:login:pair:{_digest(person, ip or 'unknown')}", settings.LOGIN_FAILURE_LIMIT),
+        (f"throttle:login:person:{_digest(person)}", settings.LOGIN_FAILURE_LIMIT_PER_PERSON),
+    ]
+
+
+def _increment(key, timeout, *, extend=True):
+    """Add one to a counter that expires `timeout` seconds after it was created, or, with `extend`,
+    after its last increment."""
+    cache.add(key, 0, timeout)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout)
+        count = 1
+    if extend:
+        cache.touch(key, timeout)
+    return count
+
+
+def seconds_to_wait(username, ip):
+    """Whole seconds before the next attempt for `username` from `ip` is considered; 0 means now."""
+    untils = cache.get_many([f"{key}:until" for key, _ in _counters(username, ip)])
+    remaining = max(untils.values(), default=0) - _now()
+    return math.ceil(remaining) if remaining > 0 else 0
+
+
+def backoff_seconds(failures, ceiling):
+    """The wait after `failures` failures on a counter whose ceiling is `ceiling`."""
+    if failures < ceiling:
+        return 0
+    return min(settings.LOGIN_LOCKOUT_SECONDS, 2 ** min(failures - ceiling, 32))
 
 
 def note_failure(username, ip):
-    for key in _keys(username, ip):
-        if not cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
+    now = _now()
+    for key, ceiling in _counters(username, ip):
+        wait = backoff_seconds(_increment(key, FORGET_AFTER_SECONDS), ceiling)
+        if wait:
+            cache.set(f"{key}:until", now + wait, wait + 1)
 
 
 def clear(username, ip):
-    cache.delete(_keys(username, ip)[0])
+    cache.delete_many([k for key, _ in _counters(username, ip) for k in (key, f"{key}:until")])
+
+
+def describe_wait(seconds):
+    """'1 second', '40 seconds', '15 minutes': how long the form tells people to wait."""
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def note_password_reset_request(email, ip):
+    """Count one reset request for `email` from `ip`; False when either has now asked more than
+    PASSWORD_RESET_LIMIT_PER_HOUR times within the hour. Counted the same whether an account uses the
+    address or not, so a refusal tells nothing about accounts."""
+    counts = [
+        _increment(f"throttle:reset:ip:{_digest(ip or 'unknown')}", 3600, extend=False),
+        _increment(f"throttle:reset:email:{_digest((email or '').strip().lower())}", 3600, extend=False),
+    ]
+    return max(counts) <= settings.PASSWORD_RESET_LIMIT_PER_HOUR

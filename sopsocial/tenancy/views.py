@@ -1,6 +1,8 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,7 +11,7 @@ from sopsocial.pages.chrome import tenant_home_url
 
 from . import actions
 from .access import access_invitation, access_membership, tenant_view
-from .forms import AcceptInvitationForm, InviteForm, RoleForm
+from .forms import AcceptInvitationForm, InviteForm, RoleForm, ThrottledPasswordResetForm
 from .models import Membership, Role
 from .policy import Perm
 
@@ -98,6 +100,8 @@ def accept_invitation(request, token):
         invitation = actions.pending_invitation_for(token)
     except ValidationError as error:
         return render(request, "tenancy/invitation_invalid.html", {"problem": error.messages[0]}, status=410)
+    if request.user.is_authenticated and not invitation.is_for(request.user):
+        return _invitation_for_another_address(request, invitation, token)
     form = AcceptInvitationForm(request.POST or None) if not request.user.is_authenticated else None
     if request.method == "POST":
         try:
@@ -126,3 +130,33 @@ def accept_invitation(request, token):
     return render(
         request, "tenancy/accept_invitation.html", {"invitation": invitation, "form": form}, status=status
     )
+
+
+def _invitation_for_another_address(request, invitation, token):
+    """Signed in with an address the invitation was not sent to: say so, naming both, and offer to sign
+    out and continue; joining this account is never done (do_accept_invitation refuses it too)."""
+    if request.method == "POST" and request.POST.get("action") == "sign_out":
+        logout(request)
+        return redirect("accept_invitation", token=token)
+    context = {"invitation": invitation, "other_account": True}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "tenancy/accept_invitation.html", context, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, except that the request only queues a task (the worker looks the address
+    up and sends the e-mail), so the response is the same, in content and in work, whether an account
+    uses the address or not; and requests are limited per client address and per e-mail address."""
+
+    form_class = ThrottledPasswordResetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        actions.do_request_password_reset(form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        throttled = any(error.code == "throttled" for error in form.non_field_errors().as_data())
+        return self.render_to_response(self.get_context_data(form=form), status=429 if throttled else 200)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,6 +159,40 @@ def test_a_logged_in_user_accepts_with_one_click(client, admin_member):
     assert Membership.objects.get(user=user, tenant=admin_member.tenant).role == "executive"
 
 
+def test_signed_in_as_someone_else_the_invitation_asks_and_never_joins_that_account(client, admin_member):
+    other = UserFactory(email="a@x.example")
+    invitation, token = actions.check_invite(admin_member, email="b@y.example", role="planner")
+    client.force_login(other)
+    page = client.get(f"/invite/{token}/")
+    assert page.status_code == 200
+    assert "You are signed in as a@x.example; this invitation is for b@y.example" in page.content.decode()
+    assert "Sign out and continue" in page.content.decode()
+
+    refused = client.post(f"/invite/{token}/")  # the old one-click accept
+    assert refused.status_code == 409
+    assert "this invitation is for b@y.example" in refused.content.decode()
+    assert not Membership.objects.filter(user=other, tenant=admin_member.tenant).exists()
+    assert not AuditEvent.objects.filter(verb="invitation.accept").exists()
+    invitation.refresh_from_db()
+    assert invitation.is_pending
+    with pytest.raises(ValidationError, match="for another e-mail address"):
+        actions.do_accept_invitation(token, user=other)
+
+    signed_out = client.post(f"/invite/{token}/", {"action": "sign_out"})
+    assert signed_out.status_code == 302 and signed_out["Location"] == f"/invite/{token}/"
+    assert "_auth_user_id" not in client.session
+    assert "Create your account" in client.get(f"/invite/{token}/").content.decode()
+
+
+def test_the_invited_address_accepts_whatever_its_case(client, admin_member):
+    user = UserFactory(email="Mixed.Case@Example.com")
+    _, token = actions.check_invite(admin_member, email="mixed.case@example.com", role="viewer")
+    client.force_login(user)
+    assert client.post(f"/invite/{token}/").status_code == 302
+    assert Membership.objects.filter(user=user, tenant=admin_member.tenant).exists()
+    assert AuditEvent.objects.filter(verb="invitation.accept").count() == 1
+
+
 def test_invitation_form_errors_are_shown_and_nothing_is_created(client, admin_member):
     client.force_login(admin_member.user)
     partner = PartnerFactory(tenant=admin_member.tenant)
@@ -248,7 +283,7 @@ def test_removing_a_member_shuts_them_out(client, admin_member):
     assert AuditEvent.objects.filter(verb="member.remove").count() == 1
 
 
-def test_password_change_and_reset_by_email(client, admin_member):
+def test_password_change_and_reset_by_email(client, admin_member, django_capture_on_commit_callbacks):
     client.force_login(admin_member.user)
     response = client.post(
         reverse("password_change"),
@@ -262,7 +297,8 @@ def test_password_change_and_reset_by_email(client, admin_member):
     client.logout()
     assert client.login(username=admin_member.user.username, password="another-good-phrase-9")
     client.logout()
-    client.post(reverse("password_reset"), {"email": admin_member.user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is a task queued after commit
+        client.post(reverse("password_reset"), {"email": admin_member.user.email})
     assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
 
 
