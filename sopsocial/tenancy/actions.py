@@ -18,6 +18,7 @@ from sopsocial.audit.actions import changed_fields, record
 from sopsocial.audit.verbs import CoreVerb
 from sopsocial.queue import enqueue_on_commit
 
+from . import task_names
 from .models import Invitation, Membership, Partner, Role, Tenant
 from .policy import Perm, require
 
@@ -255,14 +256,11 @@ def check_deactivate_member(member, membership):
     )
 
 
-SEND_PASSWORD_RESET_TASK = "tenancy.send_password_reset_email"
-
-
 def do_request_password_reset(email: str) -> None:
     """Queue the reset e-mail for `email` after commit. Nothing is written or audited, and the address
     is not looked up here: the worker does that, so a request for an address no account uses does the
     same work, and takes the same time, as one for an address in use."""
-    enqueue_on_commit(SEND_PASSWORD_RESET_TASK, email=email)
+    enqueue_on_commit(task_names.SEND_PASSWORD_RESET_EMAIL, email=email)
 
 
 def do_send_password_reset_email(email: str) -> None:

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from . import actions
+from . import actions, task_names
 
 
-@shared_task(name=actions.SEND_PASSWORD_RESET_TASK)
+@shared_task(name=task_names.SEND_PASSWORD_RESET_EMAIL)
 def send_password_reset_email(email):
     actions.do_send_password_reset_email(email)

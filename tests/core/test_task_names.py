@@ -12,6 +12,7 @@ from django.conf import settings
 from alerts import task_names as alerts_names
 from feeds import task_names as feeds_names
 from planning import outbox
+from sopsocial.tenancy import task_names as tenancy_names
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("config", "sopsocial", "planning", "feeds", "alerts")
@@ -60,7 +61,7 @@ def test_every_queued_task_name_is_a_constant_naming_a_registered_task():
 
 def test_every_beat_entry_names_a_registered_task_by_its_constant():
     registered = _registered()
-    constants = _constants(feeds_names) | _constants(alerts_names)
+    constants = _constants(feeds_names) | _constants(alerts_names) | _constants(tenancy_names)
     scheduled = {key: entry["task"] for key, entry in settings.CELERY_BEAT_SCHEDULE.items()}
     assert scheduled and set(scheduled.values()) <= constants, scheduled
     assert set(scheduled.values()) <= registered, scheduled
@@ -75,9 +76,9 @@ def test_every_beat_entry_names_a_registered_task_by_its_constant():
     assert not literal, f"config/settings.py names beat tasks by literals on lines {literal}"
 
 
-@pytest.mark.parametrize("module", [feeds_names, alerts_names], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [feeds_names, alerts_names, tenancy_names], ids=lambda m: m.__name__)
 def test_each_app_task_has_a_constant_and_each_constant_a_task(module):
-    app = module.__name__.split(".")[0]
+    (app,) = {name.split(".")[0] for name in _constants(module)}  # one app's names share one prefix
     assert {name for name in _registered() if name.startswith(f"{app}.")} == _constants(module)
 
 
