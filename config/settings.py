@@ -190,6 +190,7 @@ INVITATION_TTL_DAYS = int(env("INVITATION_TTL_DAYS", "7"))
 # address, and per person across all addresses; the wait never exceeds LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_PERSON = int(env("LOGIN_FAILURE_LIMIT_PER_PERSON", str(4 * LOGIN_FAILURE_LIMIT)))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(env("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "100"))
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Password-reset requests per hour from one client address, and for one e-mail address.

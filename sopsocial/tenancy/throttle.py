@@ -2,8 +2,10 @@
 
 Logins:  Failures are counted per (person, address) and, with a higher ceiling,
 per person across addresses; past a ceiling each further failure doubles the wait before the next
-attempt (1 s, 2 s, 4 s ... up to LOGIN_LOCKOUT_SECONDS). Nothing is counted per address alone: one
-office behind one proxy is many people, and one of them mistyping must not shut out the rest.
+attempt (1 s, 2 s, 4 s ... up to LOGIN_LOCKOUT_SECONDS). An address alone is held only to a much
+higher ceiling (LOGIN_FAILURE_LIMIT_PER_ADDRESS, within an hour), which a whole office's typos do not
+reach but one client trying password after password on username after username (credential stuffing)
+does; a successful login does not reset it, or one valid account would clear the way for the rest.
 
 Counters live in the cache (Redis in the full stack, so every web process shares them); they are
 incremented atomically and forgotten a day after the last failure. Usernames and addresses are hashed
@@ -27,13 +29,20 @@ def _digest(*parts):
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
+ADDRESS_WINDOW_SECONDS = 3600
+
+
 def _counters(username, ip):
-    """(cache key, ceiling) of each counter a login attempt for `username` from `ip` is held to."""
+    """(cache key, ceiling) of the counters a person's success clears, for `username` from `ip`."""
     person = (username or "").strip().lower()
     return [
         (f"throttle:login:pair:{_digest(person, ip or 'unknown')}", settings.LOGIN_FAILURE_LIMIT),
         (f"throttle:login:person:{_digest(person)}", settings.LOGIN_FAILURE_LIMIT_PER_PERSON),
     ]
+
+
+def _address_counter(ip):
+    return f"throttle:login:address:{_digest(ip or 'unknown')}", settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
 
 
 def _increment(key, timeout, *, extend=True):
@@ -52,7 +61,8 @@ def _increment(key, timeout, *, extend=True):
 
 def seconds_to_wait(username, ip):
     """Whole seconds before the next attempt for `username` from `ip` is considered; 0 means now."""
-    untils = cache.get_many([f"{key}:until" for key, _ in _counters(username, ip)])
+    keys = [key for key, _ in [*_counters(username, ip), _address_counter(ip)]]
+    untils = cache.get_many([f"{key}:until" for key in keys])
     remaining = max(untils.values(), default=0) - _now()
     return math.ceil(remaining) if remaining > 0 else 0
 
@@ -66,8 +76,10 @@ def backoff_seconds(failures, ceiling):
 
 def note_failure(username, ip):
     now = _now()
-    for key, ceiling in _counters(username, ip):
-        wait = backoff_seconds(_increment(key, FORGET_AFTER_SECONDS), ceiling)
+    counters = [(key, ceiling, FORGET_AFTER_SECONDS) for key, ceiling in _counters(username, ip)]
+    counters.append((*_address_counter(ip), ADDRESS_WINDOW_SECONDS))
+    for key, ceiling, window in counters:
+        wait = backoff_seconds(_increment(key, window), ceiling)
         if wait:
             cache.set(f"{key}:until", now + wait, wait + 1)
 

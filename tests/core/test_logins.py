@@ -122,6 +122,17 @@ def test_a_person_is_backed_off_across_addresses_at_a_higher_ceiling(client, set
     assert "_auth_user_id" not in client.session
 
 
+def test_one_address_trying_username_after_username_is_backed_off_at_its_own_ceiling(client, settings):
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 12
+    stuffer = "203.0.113.66"
+    for n in range(12):  # twelve different people, one wrong guess each: no person nor pair ceiling
+        _fail(client, f"victim{n}", stuffer)
+    victim = UserFactory()
+    refused = _log_in(client, victim, stuffer)
+    assert "Too many failed attempts" in refused.content.decode()
+    assert _log_in(client, victim, "198.51.100.77").status_code == 302  # elsewhere, the person is fine
+
+
 # --- the client's address behind trusted proxies ---------------------------------------------------
 
 
