@@ -7,7 +7,9 @@ later anyway. With a broker the message is sent by name, so the web process need
 """
 
 import logging
+from typing import Any
 
+from celery import Task
 from celery import current_app as app
 from django.conf import settings
 from django.db import transaction
@@ -15,14 +17,14 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 
-def _registered(name):
+def _registered(name: str) -> Task | None:
     # Task modules are discovered lazily (when a worker boots); the web process imports them on first use.
     if name not in app.tasks:
         app.loader.import_default_modules()
     return app.tasks.get(name)
 
 
-def send_now(name, **kwargs):
+def send_now(name: str, **kwargs: Any) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         task = _registered(name)
         if task is None:
@@ -33,5 +35,5 @@ def send_now(name, **kwargs):
         app.send_task(name, kwargs=kwargs)
 
 
-def enqueue_on_commit(name, **kwargs):
+def enqueue_on_commit(name: str, **kwargs: Any) -> None:
     transaction.on_commit(lambda: send_now(name, **kwargs))
