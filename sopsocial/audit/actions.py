@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -56,7 +56,7 @@ def record(
     target: str = "",
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    related: Collection[Subject | None] = (),
+    related: Iterable[Subject | None] = (),
 ) -> AuditEvent:
     """Append one event to the tenant's chain. Must run inside the action's transaction, so the event
     commits or rolls back with the change it describes. `related`: further subjects the event concerns
@@ -84,8 +84,9 @@ def record(
         at=timezone.now(),
         prev_hash=prev_hash,
     )
-    related_ids = sorted({s.pk for s in related if s is not None} - {fields["subject_id"]})
-    if any(s.tenant_id != tenant.pk for s in related if s is not None):
+    related_subjects = [s for s in related if s is not None]  # read twice below: a generator would not be
+    related_ids = sorted({s.pk for s in related_subjects} - {fields["subject_id"]})
+    if any(s.tenant_id != tenant.pk for s in related_subjects):
         raise ValueError("an audit event's related subjects belong to its tenant")
     event = AuditEvent(**fields, hash=event_hash(**fields, related=related_ids))
     event.save(force_insert=True)

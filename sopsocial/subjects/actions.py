@@ -6,7 +6,7 @@ it creates the Subject on first use, keeps title/url in step, and replaces the p
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
@@ -42,7 +42,7 @@ def save_with_subject(obj: H, *, tenant: Tenant | None = None, **save_kwargs: An
 
 
 def create_subject(
-    *, tenant: Tenant, kind: str, title: str, url: str = "", parents: Collection[Subject | None] = ()
+    *, tenant: Tenant, kind: str, title: str, url: str = "", parents: Iterable[Subject | None] = ()
 ) -> Subject:
     """A Subject for something that is not a model of its own (a topic, a plan as a whole)."""
     subject = Subject.objects.create(tenant=tenant, kind=kind, title=title[:300], url=url)
@@ -50,10 +50,11 @@ def create_subject(
     return subject
 
 
-def set_parents(subject: Subject, parents: Collection[Subject | None]) -> None:
-    wanted = {p.pk for p in parents if p is not None and p.pk != subject.pk}
-    for parent in parents:
-        if parent is not None and parent.tenant_id != subject.tenant_id:
+def set_parents(subject: Subject, parents: Iterable[Subject | None]) -> None:
+    given = [p for p in parents if p is not None]  # read twice below: a generator would not be
+    wanted = {p.pk for p in given if p.pk != subject.pk}
+    for parent in given:
+        if parent.tenant_id != subject.tenant_id:
             raise ValueError("a subject's parents belong to the same tenant")
     current = set(SubjectParent.objects.filter(child=subject).values_list("parent_id", flat=True))
     if wanted == current:
