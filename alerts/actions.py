@@ -2,6 +2,10 @@
 
 Every change that can change what a rule raises queues an evaluation of that rule after commit."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,13 +22,25 @@ from .models import LIVE_STATUSES, AlertStatus, ExceptionRule, Severity
 from .scope import clean_scope
 from .verbs import AlertsVerb
 
+if TYPE_CHECKING:
+    from sopsocial.tenancy.models import Membership
+
 RULE_FIELDS = ("name", "kind", "params", "scope", "severity", "min_consecutive_weeks", "enabled")
 
 
 def clean_rule(
-    member, *, name, kind, params, scope, severity, min_consecutive_weeks=1, enabled=True, rule=None
-):
-    errors = {}
+    member: Membership,
+    *,
+    name: str | None,
+    kind: str,
+    params: Any,  # the kind's parameters as posted (JSON), checked by clean_params
+    scope: Any,  # the scope as posted (JSON), checked by clean_scope
+    severity: str,
+    min_consecutive_weeks: int | str = 1,
+    enabled: bool = True,
+    rule: ExceptionRule | None = None,
+) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = "Give the rule a name."
@@ -32,7 +48,7 @@ def clean_rule(
         errors["name"] = "Keep the name under 200 characters."
     elif (
         ExceptionRule.objects.filter(tenant=member.tenant, name__iexact=name, is_deleted=False)
-        .exclude(pk=rule.pk if rule else None)
+        .exclude(pk=rule.pk if rule else None)  # type: ignore[misc]  # pk=None is IS NULL: excludes nothing
         .exists()
     ):
         errors["name"] = "Another rule has this name."
@@ -47,7 +63,7 @@ def clean_rule(
     except (TypeError, ValueError):
         errors["min_consecutive_weeks"] = "A whole number of weeks from 1 to 52."
         min_weeks = 1
-    clean = {}
+    clean: dict[str, Any] = {}
     for label, func, args in (
         ("params", clean_params, (kind, params)),
         ("scope", clean_scope, (member.tenant, scope)),
@@ -71,12 +87,12 @@ def clean_rule(
     }
 
 
-def _queue_evaluation(rule):
+def _queue_evaluation(rule: ExceptionRule) -> None:
     enqueue_on_commit(task_names.EVALUATE_RULE, tenant_id=rule.tenant_id, rule_id=rule.pk)
 
 
 @transaction.atomic
-def check_create_rule(member, **values):
+def check_create_rule(member: Membership, **values: Any) -> ExceptionRule:
     require(member, Perm.MANAGE_RULES, "change exception rules")
     data = clean_rule(member, **values)
     rule = save_with_subject(ExceptionRule(tenant=member.tenant, created_by=member.user, **data))
@@ -95,7 +111,7 @@ def check_create_rule(member, **values):
 
 
 @transaction.atomic
-def check_update_rule(member, rule, **values):
+def check_update_rule(member: Membership, rule: ExceptionRule, **values: Any) -> ExceptionRule:
     require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
     data = clean_rule(member, rule=rule, **values)
@@ -122,7 +138,7 @@ def check_update_rule(member, rule, **values):
 
 
 @transaction.atomic
-def do_set_rule_enabled(member, rule, enabled):
+def do_set_rule_enabled(member: Membership, rule: ExceptionRule, enabled: bool) -> ExceptionRule:
     require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
     if rule.enabled == enabled:
@@ -146,7 +162,7 @@ def do_set_rule_enabled(member, rule, enabled):
 
 
 @transaction.atomic
-def do_delete_rule(member, rule):
+def do_delete_rule(member: Membership, rule: ExceptionRule) -> None:
     """Soft delete: the rule's alerts and their history stay readable; live ones are resolved."""
     require(member, Perm.MANAGE_RULES, "change exception rules")
     rule = ExceptionRule.objects.select_for_update().get(pk=rule.pk, tenant=member.tenant, is_deleted=False)
@@ -164,7 +180,7 @@ def do_delete_rule(member, rule):
     _resolve_live_alerts(rule, "The rule was deleted.")
 
 
-def _resolve_live_alerts(rule, note):
+def _resolve_live_alerts(rule: ExceptionRule, note: str) -> None:
     now = timezone.now()
     for alert in rule.alerts.select_for_update().filter(status__in=LIVE_STATUSES):
         alert.status, alert.resolved_at, alert.auto_resolved, alert.resolution_note = (

@@ -1,9 +1,13 @@
 """What people do with an alert: acknowledge, snooze, assign, resolve, reopen. Each is audited."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sopsocial.audit.actions import record
@@ -13,12 +17,17 @@ from sopsocial.tenancy.policy import Perm, require
 from .models import Alert, AlertStatus
 from .verbs import AlertsVerb
 
+if TYPE_CHECKING:
+    from sopsocial.tenancy.models import Tenant
 
-def _lock(alert):
+
+def _lock(alert: Alert) -> Alert:
     return Alert.objects.select_for_update(of=("self",)).select_related("tenant", "subject").get(pk=alert.pk)
 
 
-def _audit(member, alert, verb, before, after):
+def _audit(
+    member: Membership, alert: Alert, verb: AlertsVerb, before: dict[str, Any], after: dict[str, Any]
+) -> None:
     record(
         tenant=alert.tenant,
         actor=member.user,
@@ -31,7 +40,7 @@ def _audit(member, alert, verb, before, after):
 
 
 @transaction.atomic
-def do_acknowledge_alert(member, alert):
+def do_acknowledge_alert(member: Membership, alert: Alert) -> Alert:
     require(member, Perm.ACT_ON_ALERTS, "change alerts")
     alert = _lock(alert)
     if alert.status not in (AlertStatus.OPEN, AlertStatus.SNOOZED):
@@ -46,7 +55,7 @@ def do_acknowledge_alert(member, alert):
 
 
 @transaction.atomic
-def do_snooze_alert(member, alert, until):
+def do_snooze_alert(member: Membership, alert: Alert, until: datetime.date) -> Alert:
     require(member, Perm.ACT_ON_ALERTS, "change alerts")
     if not isinstance(until, datetime.date) or until <= timezone.localdate():
         raise ValidationError({"until": "Snooze until a date after today."})
@@ -61,7 +70,7 @@ def do_snooze_alert(member, alert, until):
 
 
 @transaction.atomic
-def do_assign_alert(member, alert, owner_membership):
+def do_assign_alert(member: Membership, alert: Alert, owner_membership: Membership | None) -> Alert:
     require(member, Perm.ACT_ON_ALERTS, "change alerts")
     if owner_membership is not None and (
         owner_membership.tenant_id != member.tenant_id
@@ -84,7 +93,7 @@ def do_assign_alert(member, alert, owner_membership):
 
 
 @transaction.atomic
-def do_resolve_alert(member, alert, note):
+def do_resolve_alert(member: Membership, alert: Alert, note: str | None) -> Alert:
     require(member, Perm.ACT_ON_ALERTS, "change alerts")
     note = (note or "").strip()
     if not note:
@@ -103,7 +112,7 @@ def do_resolve_alert(member, alert, note):
 
 
 @transaction.atomic
-def wake_snoozed(tenant, today=None):
+def wake_snoozed(tenant: Tenant, today: datetime.date | None = None) -> int:
     """Snoozed alerts whose date has come are open again (the nightly pass runs this). Audited."""
     today = today or timezone.localdate()
     woken = 0
@@ -125,7 +134,7 @@ def wake_snoozed(tenant, today=None):
     return woken
 
 
-def assignable_members(member):
+def assignable_members(member: Membership) -> QuerySet[Membership]:
     return Membership.objects.filter(tenant=member.tenant, is_active=True, partner=None).select_related(
         "user"
     )

@@ -1,6 +1,10 @@
 """The fan-out, run by a task after commit: one `INSERT ... SELECT` writes an item's inbox rows (in
 PostgreSQL's or SQLite's dialect), and the sweep finds items whose task message was lost."""
 
+from __future__ import annotations
+
+import datetime
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -32,7 +36,7 @@ _FAN_OUT_SELECT = """
 """
 
 
-def do_fan_out_item(item_id):
+def do_fan_out_item(item_id: int) -> list[int]:
     """Write the inbox rows of one item with ONE `INSERT ... SELECT`: every follower of its subjects
     (primary, tags, ancestors) and everyone mentioned, once each, minus those who may not read it
     (partner users only see partner-visible items placed on subjects shared with them). Idempotent
@@ -75,10 +79,10 @@ def do_fan_out_item(item_id):
     return user_ids
 
 
-def items_awaiting_fan_out(grace_seconds, limit=500):
+def items_awaiting_fan_out(grace_seconds: float, limit: int = 500) -> list[int]:
     """Items whose fan-out has not happened `grace_seconds` after they were written: their task message
     was lost. The sweep runs them (fan-out is idempotent, so a late original run changes nothing)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
+    cutoff = timezone.now() - datetime.timedelta(seconds=grace_seconds)
     return list(
         FeedItem.objects.filter(fanned_out_at__isnull=True, created__lt=cutoff)
         .order_by("created")

@@ -1,6 +1,12 @@
 """E-mails, sent by tasks: immediate notification e-mails and daily digests, each checking read rights
 again at sending time."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,8 +18,13 @@ from .models import InboxEntry, Notification
 from .notifications import _prefs
 from .selectors import visible_items
 
+if TYPE_CHECKING:
+    from sopsocial.subjects.models import Subject
 
-def do_send_notification_emails(notification_ids):
+    from .models import FeedItem
+
+
+def do_send_notification_emails(notification_ids: Iterable[int]) -> int:
     """Send the immediate e-mails of these notifications (once each: emailed_at is set)."""
     rows = (
         Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
@@ -35,7 +46,7 @@ def do_send_notification_emails(notification_ids):
     return sent
 
 
-def _still_readable(tenant_id, user_id, item_ids):
+def _still_readable(tenant_id: int, user_id: int, item_ids: Iterable[int]) -> set[int]:
     """The ids among `item_ids` that the user may read now (active member, item not deleted, and for a
     partner user still shared with their organisation)."""
     member = (
@@ -50,20 +61,20 @@ def _still_readable(tenant_id, user_id, item_ids):
     )
 
 
-def do_send_daily_digests(now=None):
+def do_send_daily_digests(now: datetime.datetime | None = None) -> int:
     """One e-mail per user who wants a digest and has unread items since their last digest, grouped by
     subject. Safe to run often: a user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS."""
     from django.template.loader import render_to_string
 
     now = now or timezone.now()
-    due_before = now - timezone.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS)
+    due_before = now - datetime.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS)
     users_with_unread = InboxEntry.objects.filter(unread=True).values("user_id", "tenant_id").distinct()
     sent = 0
     for pair in users_with_unread:
         prefs = _prefs(pair["tenant_id"], [pair["user_id"]])[pair["user_id"]]
         if not prefs.email_digest or (prefs.last_digest_at and prefs.last_digest_at > due_before):
             continue
-        since = prefs.last_digest_at or (now - timezone.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS))
+        since = prefs.last_digest_at or (now - datetime.timedelta(hours=settings.FEEDS_DIGEST_INTERVAL_HOURS))
         entries = list(
             InboxEntry.objects.filter(
                 user_id=pair["user_id"], tenant_id=pair["tenant_id"], unread=True, created__gt=since
@@ -78,7 +89,7 @@ def do_send_daily_digests(now=None):
             prefs.save()
         if not entries or not entries[0].user.email:
             continue
-        groups = {}
+        groups: dict[Subject, list[FeedItem]] = {}
         for e in entries:
             groups.setdefault(e.item.subject, []).append(e.item)
         tenant = entries[0].tenant

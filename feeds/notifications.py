@@ -2,13 +2,23 @@
 forwards), the fan-out (alerts) and the e-mails (digests); kept outside `feeds.actions` so the fan-out
 and the e-mails, which that package re-exports, do not import it back."""
 
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
+
 from sopsocial.queue import enqueue_on_commit
 
 from . import task_names
 from .models import Notification, NotificationPreference
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _prefs(tenant_id, user_ids):
+    from .models import FeedItem
+
+
+def _prefs(tenant_id: int, user_ids: Collection[int]) -> dict[int, NotificationPreference]:
     prefs = {
         p.user_id: p for p in NotificationPreference.objects.filter(tenant_id=tenant_id, user_id__in=user_ids)
     }
@@ -17,7 +27,7 @@ def _prefs(tenant_id, user_ids):
     }
 
 
-def _notify(item, user_ids, verb, actor):
+def _notify(item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None) -> list[Notification]:
     """Bell entries for the users who keep in-app notifications; immediate e-mails after commit."""
     user_ids = {uid for uid in user_ids if actor is None or uid != actor.pk}
     if not user_ids:

@@ -22,6 +22,7 @@ from .models import (
     Customer,
     Facility,
     InventorySnapshot,
+    PlanChange,
     PlanEntry,
     PlanType,
     PlanVersion,
@@ -286,11 +287,11 @@ def filter_options(tenant: Tenant) -> dict[str, list[Any]]:
     }
 
 
-def cell_history(version, cell: Cell):
+def cell_history(version: PlanVersion, cell: Cell) -> list[PlanChange]:
     return list(version.changes.filter(**cell.filter_kwargs()).select_related("changed_by"))
 
 
-def cell_notes(version, cell: Cell):
+def cell_notes(version: PlanVersion, cell: Cell) -> list[CellNote]:
     """The cell's conversation; posts deleted in feeds drop out (their anchor stays harmlessly)."""
     return list(
         CellNote.objects.filter(

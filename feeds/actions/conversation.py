@@ -1,6 +1,10 @@
 """The conversation around an item: comments, reactions, forwards (with the mentions and bell
 notifications they cause)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,14 +24,14 @@ from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentio
 MAX_FORWARD_RECIPIENTS = 20
 
 
-def _tagged_subjects(item):
+def _tagged_subjects(item: FeedItem) -> list[Subject]:
     """The subjects an item is tagged with (not its ancestors): audit events about the item name them
     as related, so the trail of each tagged subject shows the conversation."""
     tagged = item.placements.filter(relation=FeedItemSubject.Relation.TAGGED)
     return list(Subject.objects.filter(pk__in=tagged.values("subject_id")))
 
 
-def check_create_comment(member, item, *, body):
+def check_create_comment(member: Membership, item: FeedItem, *, body: str) -> Comment:
     if item.is_deleted or item.kind == FeedItem.Kind.FORWARD:
         raise ValidationError({"body": "You cannot comment on this item."})
     body = _clean_body(body)
@@ -35,7 +39,7 @@ def check_create_comment(member, item, *, body):
 
 
 @transaction.atomic
-def do_create_comment(member, item, *, body):
+def do_create_comment(member: Membership, item: FeedItem, *, body: str) -> Comment:
     """A comment (one level) under an item. Notifies the item's author and anyone @mentioned;
     audited `feeds.comment_create`; pushed to the item's readers' open pages is left to reloads."""
     named = _members_named(member.tenant, mentioned_usernames(body))
@@ -70,7 +74,7 @@ def do_create_comment(member, item, *, body):
 
 
 @transaction.atomic
-def do_toggle_reaction(member, item, kind):
+def do_toggle_reaction(member: Membership, item: FeedItem, kind: str) -> bool:
     """Acknowledge or like (or take it back). Audited `feeds.post_ack` / `feeds.post_like` (and _undo)."""
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": "Unknown reaction."})
@@ -97,9 +101,15 @@ def do_toggle_reaction(member, item, kind):
     return on
 
 
-def check_forward_post(member, item, *, recipients, note=""):
+def check_forward_post(
+    member: Membership,
+    item: FeedItem,
+    *,
+    recipients: Iterable[Membership | int | str] | None,
+    note: str | None = "",
+) -> FeedItem:
     """Forward an item to people (active internal members of the tenant) with an optional note."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if item.is_deleted or item.kind == FeedItem.Kind.FORWARD:
         errors["post"] = ["This item cannot be forwarded."]
     if not can(member, Perm.FORWARD_POSTS):
@@ -109,10 +119,10 @@ def check_forward_post(member, item, *, recipients, note=""):
         errors["note"] = [f"Keep it under {settings.FEEDS_POST_MAX_CHARS} characters."]
     elif "\x00" in note:
         errors["note"] = ["The note contains a NUL character; remove it."]
-    ids = []
+    ids: list[int] = []
     for r in recipients or ():
         try:
-            ids.append(int(getattr(r, "pk", r)))
+            ids.append(int(getattr(r, "pk", r)))  # type: ignore[arg-type]  # a Membership gives its pk
         except (TypeError, ValueError):
             errors["recipients"] = ["Choose people from the list."]
     people = list(
@@ -132,7 +142,9 @@ def check_forward_post(member, item, *, recipients, note=""):
 
 
 @transaction.atomic
-def do_forward_post(member, item, *, recipients, note=""):
+def do_forward_post(
+    member: Membership, item: FeedItem, *, recipients: Iterable[Membership], note: str = ""
+) -> FeedItem:
     """A forward item (the note plus the original) for the recipients and anyone @mentioned in the
     note: it enters their inbox as a mention and rings their bell. Audited `feeds.post_forward`."""
     named = _members_named(member.tenant, mentioned_usernames(note))

@@ -1,5 +1,10 @@
 """Follows: follow (backfilling the inbox), unfollow, and the auto-follow other apps call."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,8 +18,14 @@ from ..notifications import _prefs
 from ..selectors import visible_items
 from ..verbs import FeedsVerb
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def do_follow(member, subject, *, source=Follow.Source.MANUAL):
+    from sopsocial.subjects.models import Subject
+    from sopsocial.tenancy.models import Tenant
+
+
+def do_follow(member: Membership, subject: Subject, *, source: str = Follow.Source.MANUAL) -> bool:
     """Follow a subject the member can see; backfill the inbox with its latest items (read). Audited
     `feeds.follow`. Returns True when a new follow was made."""
     if not can_see_subject(member, subject):
@@ -37,7 +48,7 @@ def do_follow(member, subject, *, source=Follow.Source.MANUAL):
     return True
 
 
-def _backfill(member, subject):
+def _backfill(member: Membership, subject: Subject) -> None:
     latest = (
         FeedItemSubject.objects.filter(subject=subject, item__in=visible_items(member))
         .exclude(item__kind=FeedItem.Kind.FORWARD)
@@ -62,7 +73,7 @@ def _backfill(member, subject):
 
 
 @transaction.atomic
-def do_unfollow(member, subject):
+def do_unfollow(member: Membership, subject: Subject) -> bool:
     """Stop following (the inbox keeps what it already holds). Audited `feeds.unfollow` when there was
     a follow. Returns True when one was removed."""
     deleted, _ = Follow.objects.filter(user=member.user, subject=subject).delete()
@@ -77,14 +88,14 @@ def do_unfollow(member, subject):
     return bool(deleted)
 
 
-def do_auto_follow(*, tenant, user, subject):
+def do_auto_follow(*, tenant: Tenant, user: User, subject: Subject) -> bool:
     """Follow what the user created or owns, unless they turned auto-follow off. Other apps call this
     from their create actions (a planner who creates a plan follows it). Returns True when a new
     follow was made."""
     return bool(do_auto_follow_many(tenant=tenant, pairs=[(user, subject)]))
 
 
-def do_auto_follow_many(*, tenant, pairs):
+def do_auto_follow_many(*, tenant: Tenant, pairs: Iterable[tuple[User, Subject]]) -> int:
     """Auto-follow for a whole batch of (user, subject) pairs (a 10k-row import whose customers have
     account managers) in a fixed number of queries: people without an active membership or with
     auto-follow off are passed over, existing follows are kept, the new ones are inserted at once.
@@ -125,7 +136,7 @@ def do_auto_follow_many(*, tenant, pairs):
             .values_list("subject_id", flat=True)
             .distinct()
         )
-        by_user = {}
+        by_user: dict[int, list[Subject]] = {}
         for uid, sid in new:
             by_user.setdefault(uid, []).append(wanted[(uid, sid)][1])
         for uid, subjects in by_user.items():

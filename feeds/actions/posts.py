@@ -1,7 +1,11 @@
 """Posts and system items: create (with placements on the subject, its tags and their ancestors, and
 stored uploads), edit, delete."""
 
+from __future__ import annotations
+
 import uuid
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,10 +36,18 @@ from ..verbs import FeedsVerb
 from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
 from .follows import do_auto_follow
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.base import File
+
+    from sopsocial.tenancy.models import Membership, Tenant
+
+    from ..uploads import CheckedUpload
+
 MAX_TAGS = 10
 
 
-def _place(item, subject, tagged):
+def _place(item: FeedItem, subject: Subject, tagged: Iterable[Subject]) -> None:
     """FeedItemSubject rows: primary, tags, and every ancestor of them (resolved now, at write)."""
     direct = {subject.pk: FeedItemSubject.Relation.PRIMARY}
     for t in tagged:
@@ -53,7 +65,9 @@ def _place(item, subject, tagged):
     )
 
 
-def _store_uploads(item, checked, user, saved_names):
+def _store_uploads(
+    item: FeedItem, checked: Iterable[CheckedUpload], user: User, saved_names: list[str]
+) -> None:
     for up in checked:
         stem = f"feeds/{item.tenant_id}/{uuid.uuid4().hex}"
         name = default_storage.save(f"{stem}.{up.extension}", ContentFile(up.content))
@@ -78,7 +92,7 @@ def _store_uploads(item, checked, user, saved_names):
         )
 
 
-def _delete_files(names):
+def _delete_files(names: Iterable[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
@@ -86,16 +100,24 @@ def _delete_files(names):
             pass
 
 
-def check_create_post(member, *, subject, body, tagged=(), files=(), visibility=Visibility.INTERNAL):
+def check_create_post(
+    member: Membership,
+    *,
+    subject: Subject,
+    body: str,
+    tagged: Iterable[Subject] = (),
+    files: Iterable[File] = (),
+    visibility: str = Visibility.INTERNAL,
+) -> Post:
     """Validate a new post and create it. Raises ValidationError keyed by field; writes nothing then."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     try:
         body = _clean_body(body)
     except ValidationError as e:
         errors.update(e.message_dict)
     if subject is None or not isinstance(subject, Subject) or not can_see_subject(member, subject):
         errors["subject"] = ["Choose something you can see to post on."]
-    tags = []
+    tags: list[Subject] = []
     for t in tagged or ():
         if not isinstance(t, Subject) or not can_see_subject(member, t):
             errors["tagged"] = ["You can only tag things you can see."]
@@ -109,7 +131,8 @@ def check_create_post(member, *, subject, body, tagged=(), files=(), visibility=
     if visibility not in Visibility.values:
         errors["visibility"] = ["Choose internal or partners."]
     files = [f for f in (files or ()) if f]
-    checked, file_errors = [], []
+    checked: list[CheckedUpload] = []
+    file_errors: list[str] = []
     if len(files) > settings.FEEDS_MAX_FILES_PER_POST:
         file_errors.append(f"Attach at most {settings.FEEDS_MAX_FILES_PER_POST} files.")
     else:
@@ -127,11 +150,19 @@ def check_create_post(member, *, subject, body, tagged=(), files=(), visibility=
     )
 
 
-def do_create_post(member, *, subject, body, tagged=(), uploads=(), visibility=Visibility.INTERNAL):
+def do_create_post(
+    member: Membership,
+    *,
+    subject: Subject,
+    body: str,
+    tagged: Sequence[Subject] = (),
+    uploads: Sequence[CheckedUpload] = (),
+    visibility: str = Visibility.INTERNAL,
+) -> Post:
     """Write the post, its placements, mentions, attachments (files stored now, removed again if the
     transaction fails here) and the audit event `feeds.post_create`; auto-follow the subject; fan out
     after commit."""
-    saved = []
+    saved: list[str] = []
     try:
         with transaction.atomic():
             named = _members_named(member.tenant, mentioned_usernames(body))
@@ -174,16 +205,16 @@ def do_create_post(member, *, subject, body, tagged=(), uploads=(), visibility=V
 @transaction.atomic
 def do_create_system_item(
     *,
-    tenant,
-    subject,
-    tagged=(),
-    actor=None,
-    verb,
-    text,
-    data=None,
-    kind=FeedItem.Kind.SYSTEM,
-    visibility=None,
-):
+    tenant: Tenant,
+    subject: Subject,
+    tagged: Collection[Subject] = (),
+    actor: User | None = None,
+    verb: str,
+    text: str,
+    data: dict[str, Any] | None = None,
+    kind: str = FeedItem.Kind.SYSTEM,
+    visibility: str | None = None,
+) -> FeedItem:
     """A feed item written by the system: plan changes, approvals, publications (kind "system") and
     alerts (kind "alert": inbox rows flagged alert, bell notifications for recipients). `data` is kept
     as given (alerts put severity etc. there). Audited as `feeds.system_item` (`feeds.alert_item` for an
@@ -219,7 +250,7 @@ def do_create_system_item(
     return item
 
 
-def check_edit_post(member, post, *, body):
+def check_edit_post(member: Membership, post: FeedItem, *, body: str) -> FeedItem:
     if post.author_id != member.user_id or post.kind != FeedItem.Kind.POST or post.is_deleted:
         raise ValidationError({"body": "Only the author can edit this post."})
     body = _clean_body(body)
@@ -229,7 +260,7 @@ def check_edit_post(member, post, *, body):
 
 
 @transaction.atomic
-def do_edit_post(member, post, *, body):
+def do_edit_post(member: Membership, post: FeedItem, *, body: str) -> FeedItem:
     """Keep the old text as a PostRevision, write the new one, audit `feeds.post_edit` (old -> new),
     notify people newly mentioned."""
     PostRevision.objects.create(item=post, body=post.body, body_html=post.body_html, edited_by=member.user)
@@ -257,7 +288,7 @@ def do_edit_post(member, post, *, body):
     return post
 
 
-def check_delete_post(member, post):
+def check_delete_post(member: Membership, post: FeedItem) -> FeedItem:
     if post.kind != FeedItem.Kind.POST or post.is_deleted:
         raise ValidationError({"post": "This post cannot be deleted."})
     if post.author_id != member.user_id and not can(member, Perm.DELETE_ANY_POST):
@@ -266,7 +297,7 @@ def check_delete_post(member, post):
 
 
 @transaction.atomic
-def do_delete_post(member, post):
+def do_delete_post(member: Membership, post: FeedItem) -> FeedItem:
     """Soft delete: the row stays (threads and the trail keep their shape), its text and files are no
     longer shown or served. Audited `feeds.post_delete` with the text that was removed."""
     post.deleted_at = timezone.now()

@@ -1,12 +1,20 @@
 """A member's reading state and notification preferences (private to them: not audited)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from ..models import InboxEntry, Notification, NotificationPreference
 
+if TYPE_CHECKING:
+    from sopsocial.tenancy.models import Membership
 
-def do_mark_read(member, item_ids=None):
+
+def do_mark_read(member: Membership, item_ids: Iterable[int] | None = None) -> int:
     """Mark inbox entries read (all of the member's when `item_ids` is None). Private: not audited."""
     rows = InboxEntry.objects.filter(user_id=member.user_id, tenant_id=member.tenant_id, unread=True)
     if item_ids is not None:
@@ -14,7 +22,7 @@ def do_mark_read(member, item_ids=None):
     return rows.update(unread=False)
 
 
-def do_mark_notifications_read(member):
+def do_mark_notifications_read(member: Membership) -> int:
     """Mark the member's bell notifications read, and the inbox entries that mention them. Private: not
     audited."""
     now = timezone.now()
@@ -28,7 +36,7 @@ def do_mark_notifications_read(member):
 
 
 @transaction.atomic
-def do_save_preferences(member, **values):
+def do_save_preferences(member: Membership, **values: object) -> NotificationPreference:
     """Write the member's notification preferences (the keys given; the rest keep their value). Private:
     not audited."""
     prefs, _ = NotificationPreference.objects.get_or_create(tenant=member.tenant, user=member.user)

@@ -1,9 +1,13 @@
 """One plan cell at a time (the grid): set a number (compare-and-set on its revision, refused as
 `StaleCell` when someone saved it meanwhile) and comment on a cell."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,22 +24,36 @@ from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
 from ._common import parse_qty, request_evaluation
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from sopsocial.tenancy.models import Membership
+
 
 class StaleCell(Exception):
     """Someone saved the cell since it was shown: nothing was written; here is what it holds now."""
 
-    def __init__(self, qty, revision):
+    def __init__(self, qty: Decimal, revision: int) -> None:
         super().__init__(f"This cell was changed meanwhile; it now holds {float(qty):,.0f}.")
         self.qty, self.revision = qty, revision
 
 
 def check_set_cell(
-    member, version, cell: Cell, objects: CellObjects, *, value, revision, reason="", files=()
-):
+    member: Membership,
+    version: PlanVersion,
+    cell: Cell,
+    objects: CellObjects,
+    *,
+    value: object,
+    revision: int | str | None,
+    reason: str = "",
+    files: Sequence[UploadedFile] = (),
+) -> tuple[PlanEntry, PlanChange]:
     """Validate and save one cell. Refuses (writing nothing) when the version is not a draft, the
     number is bad, or the cell changed since it was shown (`StaleCell`, carrying the current value)."""
     require(member, Perm.EDIT_PLANS, "edit plans")
-    errors = {}
+    errors: dict[str, list[str]] = {}
+    qty: Decimal | None = None
     if not version.is_editable:
         errors["version"] = [f"This version is {version.get_status_display().lower()} and cannot be edited."]
     week = wk.week_start(cell.week)
@@ -54,9 +72,8 @@ def check_set_cell(
         qty = parse_qty(value)
     except ValidationError as e:
         errors.update(e.message_dict)
-        qty = None
     reason = (reason or "").strip()
-    if errors:
+    if errors or qty is None:
         raise ValidationError(errors)
     return do_set_cell(
         member,
@@ -70,7 +87,17 @@ def check_set_cell(
     )
 
 
-def do_set_cell(member, version, cell: Cell, objects: CellObjects, *, qty, revision, reason="", files=()):
+def do_set_cell(
+    member: Membership,
+    version: PlanVersion,
+    cell: Cell,
+    objects: CellObjects,
+    *,
+    qty: Decimal,
+    revision: int | None,
+    reason: str = "",
+    files: Sequence[UploadedFile] = (),
+) -> tuple[PlanEntry, PlanChange]:
     """Write the cell (compare-and-set on its revision), a PlanChange, an audit event, the note as a
     feed post anchored to the cell (CellNote), and an evaluation request; all in one transaction."""
     named = objects.present()
@@ -143,7 +170,15 @@ def do_set_cell(member, version, cell: Cell, objects: CellObjects, *, qty, revis
     return entry, change
 
 
-def check_comment_cell(member, version, cell: Cell, objects: CellObjects, *, body, files=()):
+def check_comment_cell(
+    member: Membership,
+    version: PlanVersion,
+    cell: Cell,
+    objects: CellObjects,
+    *,
+    body: str,
+    files: Sequence[UploadedFile] = (),
+) -> CellNote:
     """A later comment on a cell: a new post on the version, tagged like the change note, anchored."""
     require(member, Perm.COMMENT_PLANS, "comment on plans")
     with transaction.atomic():

@@ -1,6 +1,10 @@
 """Many plan cells of a draft version at once (file imports, the ERP API, management commands)."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,10 +15,25 @@ from sopsocial.audit.actions import record
 from ..models import PlanChange, PlanEntry
 from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
-from ._common import _changed_products, request_evaluation
+from ._common import Row, _changed_products, request_evaluation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from sopsocial.tenancy.models import Tenant
+
+    from ..models import PlanVersion
 
 
-def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, reason="import"):
+def do_replace_entries(
+    *,
+    tenant: Tenant,
+    version: PlanVersion,
+    rows: Sequence[Row],
+    actor: User | None = None,
+    actor_label: str | None = None,
+    reason: str = "import",
+) -> int:
     """Upsert many cells of a draft version at once (imports, API). `rows` are validated dicts
     (product, customer, facility, week, qty). One PlanChange per changed cell, one audit event for the
     batch. Returns the number of changed cells."""
@@ -25,7 +44,9 @@ def do_replace_entries(*, tenant, version, rows, actor=None, actor_label=None, r
             (e.product_id, e.customer_id, e.facility_id, e.week): e
             for e in version.entries.filter(product_id__in={r["product"].pk for r in rows})
         }
-        creates, updates, changes = [], [], []
+        creates: list[PlanEntry] = []
+        updates: list[PlanEntry] = []
+        changes: list[PlanChange] = []
         for r in rows:
             key = (r["product"].pk, r["customer"].pk if r["customer"] else None, r["facility"].pk, r["week"])
             entry = existing.get(key)

@@ -9,7 +9,11 @@ Subjects, same auto-follows (owner; creator when a person), and the batch event 
 created or changed as a related subject, so it is on each one's trail. See `planning.actions.master`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 
@@ -18,15 +22,30 @@ from sopsocial.audit.actions import record
 from ..models import Actual, InventorySnapshot, PlanVersion
 from ..outbox import EvaluationScope
 from ..verbs import load_verb
-from ._common import request_evaluation
+from ._common import Row, Touched, request_evaluation
 from .entries import do_replace_entries
 from .master import upsert_customers, upsert_facilities, upsert_products
 from .orders import post_new_orders, upsert_orders
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from sopsocial.tenancy.models import Tenant
+
+N = TypeVar("N", InventorySnapshot, Actual)
+
 
 def do_load_rows(
-    tenant, kind, rows, *, actor=None, actor_label=None, version=None, source="import", progress=None
-):
+    tenant: Tenant,
+    kind: str,
+    rows: Sequence[Row],
+    *,
+    actor: User | None = None,
+    actor_label: str | None = None,
+    version: PlanVersion | None = None,
+    source: str = "import",
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, int]:
     """Write validated rows in one transaction. Returns {"created": n, "updated": n, "unchanged": n}."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     with transaction.atomic():
@@ -34,7 +53,7 @@ def do_load_rows(
             version = (
                 PlanVersion.objects.select_for_update(of=("self",))
                 .select_related("plan", "subject")
-                .get(pk=version.pk)
+                .get(pk=version.pk)  # type: ignore[union-attr]  # a plan_entries load names its version
             )
             changed = do_replace_entries(
                 tenant=tenant, version=version, rows=rows, actor=actor, actor_label=actor_label, reason=source
@@ -65,13 +84,23 @@ def do_load_rows(
     return counts
 
 
-def _bulk_numbers(tenant, model, rows, counts, progress, key_fields, value_fields, make):
+def _bulk_numbers(
+    tenant: Tenant,
+    model: type[N],
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    key_fields: Sequence[str],
+    value_fields: list[str],
+    make: Callable[[Row], dict[str, Any]],
+) -> Touched:
     products = {r["product"].pk for r in rows}
     existing = {
         tuple(getattr(o, f) for f in key_fields): o
         for o in model.objects.filter(tenant=tenant, product_id__in=products)
     }
-    creates, updates = [], []
+    creates: list[N] = []
+    updates: list[N] = []
     for i, row in enumerate(rows):
         obj_values = make(row)
         ident = tuple(obj_values[f] for f in key_fields)
@@ -96,7 +125,9 @@ def _bulk_numbers(tenant, model, rows, counts, progress, key_fields, value_field
     }
 
 
-def upsert_inventory(tenant, rows, counts, progress):
+def upsert_inventory(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
     return _bulk_numbers(
         tenant,
         InventorySnapshot,
@@ -115,7 +146,9 @@ def upsert_inventory(tenant, rows, counts, progress):
     )
 
 
-def upsert_actuals(tenant, rows, counts, progress):
+def upsert_actuals(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
     return _bulk_numbers(
         tenant,
         Actual,

@@ -24,6 +24,11 @@ Follows are made in one batch per write (`feeds.do_auto_follow_many`: a fixed nu
 audit event per person however many rows), so a bulk load costs about what it did before it followed.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.db import transaction
 
 from feeds import actions as feed_actions
@@ -32,10 +37,26 @@ from sopsocial.subjects.actions import save_with_subject
 
 from ..models import Brand, Customer, Facility, FacilityKind, Product
 from ..verbs import master_verb
-from ._common import _plain, _plain_dict
+from ._common import Row, Touched, _plain, _plain_dict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from sopsocial.subjects.models import HasSubject, Subject
+    from sopsocial.tenancy.models import Tenant
+
+H = TypeVar("H", bound="HasSubject")
 
 
-def do_save_object(*, tenant, obj, values, actor=None, actor_label=None, verb_thing):
+def do_save_object(
+    *,
+    tenant: Tenant,
+    obj: H,
+    values: Mapping[str, Any],
+    actor: User | None = None,
+    actor_label: str | None = None,
+    verb_thing: str,
+) -> H:
     """Create or update one master-data object (and its Subject), audited old -> new on its subject;
     its creator (when creating) and its owner follow it."""
     with transaction.atomic():
@@ -63,11 +84,11 @@ def do_save_object(*, tenant, obj, values, actor=None, actor_label=None, verb_th
     return obj
 
 
-def _write_master_row(tenant, obj, values):
+def _write_master_row(tenant: Tenant, obj: H, values: Mapping[str, Any]) -> H:
     """Set `values` on `obj` and save it with its Subject (created on first save, kept in step)."""
     for name, value in values.items():
         setattr(obj, name, value)
-    obj.tenant = tenant
+    obj.tenant = tenant  # type: ignore[attr-defined]  # each HasSubject model declares its tenant FK
     if hasattr(obj, "subject_kind"):
         save_with_subject(obj, tenant=tenant)
     else:
@@ -75,7 +96,7 @@ def _write_master_row(tenant, obj, values):
     return obj
 
 
-def _follow_pairs(obj, *, creator, created):
+def _follow_pairs(obj: HasSubject, *, creator: User | None, created: bool) -> list[tuple[User, Subject]]:
     """Who should follow `obj` after a write: its creator (a user, or None for an API key or a
     command) when it was created, and its owner (a customer's account manager) on every write."""
     subject = getattr(obj, "subject", None)
@@ -85,7 +106,9 @@ def _follow_pairs(obj, *, creator, created):
     return [(user, subject) for user in users]
 
 
-def _after_master_write(tenant, objects_and_created, *, creator):
+def _after_master_write(
+    tenant: Tenant, objects_and_created: Iterable[tuple[HasSubject, bool]], *, creator: User | None
+) -> None:
     """What follows every master-data write, whichever path made it (one object from a form, a whole
     batch from a load): people follow what they create and owners what they own (following twice is a
     no-op), in one batch."""
@@ -100,12 +123,23 @@ def _after_master_write(tenant, objects_and_created, *, creator):
 # --- bulk loads (called by loads.do_load_rows inside its transaction) -----------------------------
 
 
-def _upsert_master_objects(tenant, model, key, rows, counts, progress, build, creator):
+def _upsert_master_objects(
+    tenant: Tenant,
+    model: type[H],
+    key: str,
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    build: Callable[[Row, H | None], dict[str, Any]],
+    creator: User | None,
+) -> dict[str, list[Subject]]:
     """Create or update each row's object by its natural `key`, through the same write and after-write
     hook as a form. Returns {"subjects": [the Subject of every object created or changed]} for the
     batch's audit event."""
-    existing = {getattr(o, key): o for o in model.objects.filter(tenant=tenant).select_related("subject")}
-    subjects, written = [], []
+    # each master model keeps its default `objects` manager (HasSubject, being abstract, declares none)
+    existing = {getattr(o, key): o for o in model.objects.filter(tenant=tenant).select_related("subject")}  # type: ignore[attr-defined]
+    subjects: list[Subject] = []
+    written: list[tuple[HasSubject, bool]] = []
     for i, row in enumerate(rows):
         obj = existing.get(row[key])
         values = build(row, obj)
@@ -126,16 +160,23 @@ def _upsert_master_objects(tenant, model, key, rows, counts, progress, build, cr
     return {"subjects": subjects}
 
 
-def upsert_products(tenant, rows, counts, progress, *, creator=None):
+def upsert_products(
+    tenant: Tenant,
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    *,
+    creator: User | None = None,
+) -> Touched:
     brands = {b.name: b for b in Brand.objects.filter(tenant=tenant)}
-    new_brands = []
+    new_brands: list[Brand] = []
     for row in rows:
         if row["brand"] and row["brand"] not in brands:
             brands[row["brand"]] = _write_master_row(tenant, Brand(), {"name": row["brand"]})
             new_brands.append(brands[row["brand"]])
     _after_master_write(tenant, [(brand, True) for brand in new_brands], creator=creator)
 
-    def build(row, obj):
+    def build(row: Row, obj: Product | None) -> dict[str, Any]:
         return {
             "sku": row["sku"],
             "name": row["name"],
@@ -149,8 +190,15 @@ def upsert_products(tenant, rows, counts, progress, *, creator=None):
     return {"subjects": [b.subject for b in new_brands] + touched["subjects"]}
 
 
-def upsert_customers(tenant, rows, counts, progress, *, creator=None):
-    def build(row, obj):
+def upsert_customers(
+    tenant: Tenant,
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    *,
+    creator: User | None = None,
+) -> Touched:
+    def build(row: Row, obj: Customer | None) -> dict[str, Any]:
         values = {"code": row["code"], "name": row["name"]}
         if row.get("owner"):
             values["owner"] = row["owner"]
@@ -159,8 +207,15 @@ def upsert_customers(tenant, rows, counts, progress, *, creator=None):
     return _upsert_master_objects(tenant, Customer, "code", rows, counts, progress, build, creator)
 
 
-def upsert_facilities(tenant, rows, counts, progress, *, creator=None):
-    def build(row, obj):
+def upsert_facilities(
+    tenant: Tenant,
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    *,
+    creator: User | None = None,
+) -> Touched:
+    def build(row: Row, obj: Facility | None) -> dict[str, Any]:
         return {
             "code": row["code"],
             "name": row["name"],

@@ -1,20 +1,34 @@
 """Sales orders loaded from the ERP or a file: upsert by number with their lines (and their Subject,
 whose parents follow the lines' products); new orders are posted on their own feed."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
 from feeds import actions as feed_actions
 from sopsocial.subjects.actions import save_with_subject
 
 from ..models import SalesOrder, SalesOrderLine
+from ._common import Row, Touched
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from sopsocial.tenancy.models import Tenant
 
 
-def upsert_orders(tenant, rows, counts, progress):
+def upsert_orders(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
     existing = {
         o.number: o
         for o in SalesOrder.objects.filter(
             tenant=tenant, number__in=[r["number"] for r in rows]
         ).prefetch_related("lines")
     }
-    new_orders, touched = [], []
+    new_orders: list[SalesOrder] = []
+    touched: list[SalesOrder] = []
     for i, row in enumerate(rows):
         order = existing.get(row["number"])
         values = {
@@ -54,7 +68,7 @@ def upsert_orders(tenant, rows, counts, progress):
     }
 
 
-def post_new_orders(tenant, orders, actor):
+def post_new_orders(tenant: Tenant, orders: Iterable[SalesOrder], actor: User | None) -> None:
 
     for order in orders:
         lines = list(order.lines.select_related("product__subject"))

@@ -1,7 +1,10 @@
 """Plans, cycles and versions: the two persistent plans, new (draft) versions, and the workflow
 draft -> submitted -> approved -> published (publishing supersedes the previous published version)."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,8 +21,13 @@ from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb, transition_verb
 from ._common import _changed_products, request_evaluation
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def ensure_plans(tenant):
+    from sopsocial.tenancy.models import Membership, Tenant
+
+
+def ensure_plans(tenant: Tenant) -> dict[str, Plan]:
     """The two persistent plans (created on first use, with their followable subjects)."""
     plans = {p.plan_type: p for p in Plan.objects.filter(tenant=tenant).select_related("subject")}
     for plan_type in PlanType.values:
@@ -31,28 +39,28 @@ def ensure_plans(tenant):
     return plans
 
 
-def _cycle(tenant, day):
+def _cycle(tenant: Tenant, day: dt.date) -> PlanCycle:
     cycle, _ = PlanCycle.objects.get_or_create(tenant=tenant, month=wk.month_start(day))
     return cycle
 
 
-def lock_plan(plan):
+def lock_plan(plan: Plan) -> Plan:
     """Serialise version numbering and publishing of one plan (call inside transaction.atomic())."""
     return Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
 
 
 def do_create_version(
     *,
-    tenant,
-    plan,
-    start_week,
-    weeks=26,
-    actor=None,
-    based_on=None,
-    name="",
-    status=VersionStatus.DRAFT,
-    cycle_day=None,
-):
+    tenant: Tenant,
+    plan: Plan,
+    start_week: dt.date,
+    weeks: int = 26,
+    actor: User | None = None,
+    based_on: PlanVersion | None = None,
+    name: str = "",
+    status: str = VersionStatus.DRAFT,
+    cycle_day: dt.date | None = None,
+) -> PlanVersion:
     """A new empty version of `plan` (its subject's parent is the plan's subject). Audited."""
     with transaction.atomic():
         # Lock the plan row: locking the last version cannot stop a concurrent draft from computing the
@@ -83,7 +91,9 @@ def do_create_version(
     return version
 
 
-def check_new_draft_from(member, source, *, today=None):
+def check_new_draft_from(
+    member: Membership, source: PlanVersion, *, today: dt.date | None = None
+) -> PlanVersion:
     """A new draft copying `source` (normally the published version) from this week on."""
     require(member, Perm.EDIT_PLANS, "start a new draft")
     start = wk.this_week(today)
@@ -106,7 +116,7 @@ def check_new_draft_from(member, source, *, today=None):
     return version
 
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Perm, str]] = {
     # action: (from statuses, to status, permission, words)
     "submit": ((VersionStatus.DRAFT,), VersionStatus.SUBMITTED, Perm.EDIT_PLANS, "submit a plan"),
     "reopen": (
@@ -120,7 +130,7 @@ TRANSITIONS = {
 }
 
 
-def check_transition(member, version, action):
+def check_transition(member: Membership, version: PlanVersion, action: str) -> PlanVersion:
     """Move a version along draft -> submitted -> approved -> published. Publishing supersedes the
     plan's previously published version. Audited, posted on the version's feed, evaluated by alerts."""
     if action not in TRANSITIONS:
@@ -195,7 +205,7 @@ def check_transition(member, version, action):
     return version
 
 
-def target_label(action):
+def target_label(action: str) -> str:
     return {"submit": "submitted", "reopen": "reopened", "approve": "approved", "publish": "published"}[
         action
     ]

@@ -1,6 +1,9 @@
 """Creating and revoking API keys. The raw key is returned once and only its SHA-256 is kept."""
 
+from __future__ import annotations
+
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,10 +13,13 @@ from sopsocial.audit.verbs import CoreVerb
 
 from .models import ApiKey, hash_key
 
+if TYPE_CHECKING:
+    from sopsocial.tenancy.models import Membership
+
 KEY_PREFIX = "sops_"
 
 
-def do_create_api_key(member, name):
+def do_create_api_key(member: Membership, name: str) -> tuple[ApiKey, str]:
     """Returns (ApiKey, raw key). Audited as api.key_create (the key itself is never recorded)."""
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -34,7 +40,7 @@ def do_create_api_key(member, name):
     return key, raw
 
 
-def do_revoke_api_key(member, key):
+def do_revoke_api_key(member: Membership, key: ApiKey) -> ApiKey:
     with transaction.atomic():
         if key.revoked_at is not None:
             return key

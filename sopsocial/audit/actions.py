@@ -1,6 +1,10 @@
 """Writing audit events. Every action calls `record()` inside its own transaction."""
 
+from __future__ import annotations
+
 import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -11,24 +15,31 @@ from .chain import GENESIS_HASH, event_hash
 from .models import AuditEvent, AuditEventSubject
 from .verbs import Verb, checked
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import Model
+
+    from sopsocial.subjects.models import Subject
+    from sopsocial.tenancy.models import Tenant
+
 # Namespace for pg_advisory_xact_lock(bigint): the high bits say "audit chain", the low bits the tenant.
 _LOCK_NAMESPACE = 0x5A0D17 << 32
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     """Round-trip through JSON so the hashed value is exactly what the database will hand back."""
     if value is None:
         return None
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def actor_label_for(user):
+def actor_label_for(user: User | None) -> str:
     if user is None:
         return "system"
     return user.get_full_name() or user.get_username()
 
 
-def _lock_chain(tenant_id):
+def _lock_chain(tenant_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_NAMESPACE | tenant_id])
@@ -37,16 +48,16 @@ def _lock_chain(tenant_id):
 
 def record(
     *,
-    tenant,
+    tenant: Tenant,
     verb: Verb,
-    actor=None,
-    actor_label=None,
-    subject=None,
-    target="",
-    before=None,
-    after=None,
-    related=(),
-):
+    actor: User | None = None,
+    actor_label: str | None = None,
+    subject: Subject | None = None,
+    target: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    related: Iterable[Subject | None] = (),
+) -> AuditEvent:
     """Append one event to the tenant's chain. Must run inside the action's transaction, so the event
     commits or rolls back with the change it describes. `related`: further subjects the event concerns
     (their trails show it too). `verb` must be a member of a registered app enum (`verbs`): anything
@@ -73,8 +84,9 @@ def record(
         at=timezone.now(),
         prev_hash=prev_hash,
     )
-    related_ids = sorted({s.pk for s in related if s is not None} - {fields["subject_id"]})
-    if any(s.tenant_id != tenant.pk for s in related if s is not None):
+    related_subjects = [s for s in related if s is not None]  # read twice below: a generator would not be
+    related_ids = sorted({s.pk for s in related_subjects} - {fields["subject_id"]})
+    if any(s.tenant_id != tenant.pk for s in related_subjects):
         raise ValueError("an audit event's related subjects belong to its tenant")
     event = AuditEvent(**fields, hash=event_hash(**fields, related=related_ids))
     event.save(force_insert=True)
@@ -84,9 +96,12 @@ def record(
     return event
 
 
-def changed_fields(obj, fields, new_values):
+def changed_fields(
+    obj: Model, fields: Iterable[str], new_values: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(before, after) dicts of only the fields whose value changes; used to audit old -> new."""
-    before, after = {}, {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     for name in fields:
         old, new = getattr(obj, name), new_values.get(name, getattr(obj, name))
         if old != new:

@@ -4,19 +4,29 @@ Call `save_with_subject(obj)` from the action that creates or changes `obj`, ins
 it creates the Subject on first use, keeps title/url in step, and replaces the parent links.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.db import transaction
 
 from sopsocial.audit.actions import record
 from sopsocial.audit.verbs import CoreVerb
 
 from . import hooks
-from .models import Subject, SubjectParent, SubjectShare
+from .models import HasSubject, Subject, SubjectParent, SubjectShare
+
+if TYPE_CHECKING:
+    from sopsocial.tenancy.models import Membership, Partner, Tenant
+
+H = TypeVar("H", bound=HasSubject)
 
 
-def save_with_subject(obj, *, tenant=None, **save_kwargs):
+def save_with_subject(obj: H, *, tenant: Tenant | None = None, **save_kwargs: Any) -> H:
     """Save a `HasSubject` object and keep its Subject in step (created on first save; title, url
     and parents updated afterwards). Call it from the action, inside its transaction."""
-    tenant = tenant or obj.tenant
+    tenant = tenant or obj.tenant  # type: ignore[attr-defined]  # each HasSubject model declares its tenant FK
     if obj.subject_id is None:
         obj.subject = Subject.objects.create(
             tenant=tenant, kind=obj.subject_kind, title=obj.subject_title()[:300]
@@ -31,17 +41,20 @@ def save_with_subject(obj, *, tenant=None, **save_kwargs):
     return obj
 
 
-def create_subject(*, tenant, kind, title, url="", parents=()):
+def create_subject(
+    *, tenant: Tenant, kind: str, title: str, url: str = "", parents: Iterable[Subject | None] = ()
+) -> Subject:
     """A Subject for something that is not a model of its own (a topic, a plan as a whole)."""
     subject = Subject.objects.create(tenant=tenant, kind=kind, title=title[:300], url=url)
     set_parents(subject, parents)
     return subject
 
 
-def set_parents(subject, parents):
-    wanted = {p.pk for p in parents if p is not None and p.pk != subject.pk}
-    for parent in parents:
-        if parent is not None and parent.tenant_id != subject.tenant_id:
+def set_parents(subject: Subject, parents: Iterable[Subject | None]) -> None:
+    given = [p for p in parents if p is not None]  # read twice below: a generator would not be
+    wanted = {p.pk for p in given if p.pk != subject.pk}
+    for parent in given:
+        if parent.tenant_id != subject.tenant_id:
             raise ValueError("a subject's parents belong to the same tenant")
     current = set(SubjectParent.objects.filter(child=subject).values_list("parent_id", flat=True))
     if wanted == current:
@@ -53,7 +66,7 @@ def set_parents(subject, parents):
 
 
 @transaction.atomic
-def do_share_subject(member, subject, partner):
+def do_share_subject(member: Membership, subject: Subject, partner: Partner) -> bool:
     """Make a subject visible to a partner organisation's users. Audited."""
     if partner.tenant_id != subject.tenant_id or subject.tenant_id != member.tenant_id:
         raise ValueError("subject, partner and member must share a tenant")
@@ -74,7 +87,7 @@ def do_share_subject(member, subject, partner):
 
 
 @transaction.atomic
-def do_unshare_subject(member, subject, partner):
+def do_unshare_subject(member: Membership, subject: Subject, partner: Partner) -> bool:
     deleted, _ = SubjectShare.objects.filter(subject=subject, partner=partner).delete()
     if deleted:
         record(

@@ -1,8 +1,11 @@
 """Writes to tenants, memberships and invitations. Each one is atomic and audited."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,15 +25,18 @@ from . import task_names
 from .models import Invitation, Membership, Partner, Role, Tenant
 from .policy import Perm, require
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as AuthUser
+
 User = get_user_model()
 
 
-def hash_token(token):
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
-def do_create_tenant(*, slug, name, actor=None):
+def do_create_tenant(*, slug: str, name: str, actor: AuthUser | None = None) -> Tenant:
     tenant = Tenant.objects.create(slug=slug, name=name)
     record(
         tenant=tenant,
@@ -43,7 +49,7 @@ def do_create_tenant(*, slug, name, actor=None):
 
 
 @transaction.atomic
-def do_create_partner(*, tenant, name, kind, actor=None):
+def do_create_partner(*, tenant: Tenant, name: str, kind: str, actor: AuthUser | None = None) -> Partner:
     partner = Partner.objects.create(tenant=tenant, name=name, kind=kind)
     record(
         tenant=tenant,
@@ -56,7 +62,16 @@ def do_create_partner(*, tenant, name, kind, actor=None):
 
 
 @transaction.atomic
-def do_add_member(*, tenant, user, role, department="", title="", partner=None, actor=None):
+def do_add_member(
+    *,
+    tenant: Tenant,
+    user: AuthUser,
+    role: str,
+    department: str = "",
+    title: str = "",
+    partner: Partner | None = None,
+    actor: AuthUser | None = None,
+) -> Membership:
     membership = Membership.objects.create(
         tenant=tenant, user=user, role=role, department=department, title=title, partner=partner
     )
@@ -70,7 +85,15 @@ def do_add_member(*, tenant, user, role, department="", title="", partner=None, 
     return membership
 
 
-def check_invite(member, *, email, role, department="", title="", partner=None):
+def check_invite(
+    member: Membership,
+    *,
+    email: str,
+    role: str,
+    department: str = "",
+    title: str = "",
+    partner: Partner | None = None,
+) -> tuple[Invitation, str]:
     """Validate then create an invitation; returns (invitation, token). The token is shown/sent once."""
     require(member, Perm.MANAGE_PEOPLE, "invite people")
     email = email.strip().lower()
@@ -86,7 +109,9 @@ def check_invite(member, *, email, role, department="", title="", partner=None):
 
 
 @transaction.atomic
-def do_create_invitation(member, *, email, role, department, title, partner):
+def do_create_invitation(
+    member: Membership, *, email: str, role: str, department: str, title: str, partner: Partner | None
+) -> tuple[Invitation, str]:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         tenant=member.tenant,
@@ -111,7 +136,7 @@ def do_create_invitation(member, *, email, role, department, title, partner):
     return invitation, token
 
 
-def _send_invitation(invitation, link, inviter_name):
+def _send_invitation(invitation: Invitation, link: str, inviter_name: str) -> None:
     context = {"invitation": invitation, "link": link, "inviter": inviter_name}
     send_mail(
         subject=f"{inviter_name} invited you to {invitation.tenant.name} on sopsocial",
@@ -121,7 +146,7 @@ def _send_invitation(invitation, link, inviter_name):
     )
 
 
-def pending_invitation_for(token):
+def pending_invitation_for(token: str) -> Invitation:
     """The invitation behind a token if it can still be accepted, else a ValidationError saying why."""
     invitation = (
         Invitation.objects.select_related("tenant", "partner").filter(token_hash=hash_token(token)).first()
@@ -138,7 +163,15 @@ def pending_invitation_for(token):
 
 
 @transaction.atomic
-def do_accept_invitation(token, *, user=None, username=None, password=None, first_name="", last_name=""):
+def do_accept_invitation(
+    token: str,
+    *,
+    user: AuthUser | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
     """Accept an invitation as `user`, or create the account first. Single use: the row is locked.
     An existing account joins only if it has the invited address: the link alone must not add whoever
     happens to be signed in."""
@@ -150,7 +183,7 @@ def do_accept_invitation(token, *, user=None, username=None, password=None, firs
         raise ValidationError("This invitation is for another e-mail address.")
     if user is None:
         user = User.objects.create_user(
-            username=username,
+            username=username,  # type: ignore[arg-type]  # required without `user`; create_user refuses None
             email=invitation.email,
             password=password,
             first_name=first_name,
@@ -186,7 +219,7 @@ def do_accept_invitation(token, *, user=None, username=None, password=None, firs
 
 
 @transaction.atomic
-def do_revoke_invitation(member, invitation):
+def do_revoke_invitation(member: Membership, invitation: Invitation) -> None:
     require(member, Perm.MANAGE_PEOPLE, "revoke invitations")
     if not invitation.is_pending:
         raise ValidationError("This invitation is no longer pending.")
@@ -195,7 +228,7 @@ def do_revoke_invitation(member, invitation):
     record(tenant=member.tenant, actor=member.user, verb=CoreVerb.INVITATION_REVOKE, target=invitation.email)
 
 
-def _other_active_admins(membership):
+def _other_active_admins(membership: Membership) -> bool:
     return (
         Membership.objects.filter(tenant=membership.tenant, role=Role.ADMIN, partner=None, is_active=True)
         .exclude(pk=membership.pk)
@@ -204,7 +237,14 @@ def _other_active_admins(membership):
 
 
 @transaction.atomic
-def check_change_role(member, membership, *, role, department=None, title=None):
+def check_change_role(
+    member: Membership,
+    membership: Membership,
+    *,
+    role: str,
+    department: str | None = None,
+    title: str | None = None,
+) -> Membership:
     """An admin changes someone's role (and display department/title). The last admin stays admin."""
     require(member, Perm.MANAGE_PEOPLE, "change roles")
     if role not in Role.values:
@@ -237,7 +277,7 @@ def check_change_role(member, membership, *, role, department=None, title=None):
 
 
 @transaction.atomic
-def check_deactivate_member(member, membership):
+def check_deactivate_member(member: Membership, membership: Membership) -> None:
     require(member, Perm.MANAGE_PEOPLE, "remove members")
     membership = Membership.objects.select_for_update().get(pk=membership.pk, tenant=member.tenant)
     if not membership.is_active:

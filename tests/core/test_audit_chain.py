@@ -239,6 +239,25 @@ def test_related_subjects_of_another_tenant_are_refused(tenant, other_tenant):
         record(tenant=tenant, verb=CoreVerb.SUBJECT_SHARE, related=[foreign])
 
 
+@pytest.mark.django_db
+def test_related_subjects_given_as_a_generator_are_checked_and_linked(tenant, other_tenant):
+    # record() reads `related` twice (the ids to link, then the tenant check): a generator used to be spent
+    # by the first read, so a foreign subject was linked to this tenant's event unchecked.
+    from sopsocial.audit.models import AuditEventSubject
+    from sopsocial.subjects.actions import create_subject
+
+    foreign = create_subject(tenant=other_tenant, kind="customer", title="Theirs")
+    with pytest.raises(ValueError, match="related subjects belong"), transaction.atomic():
+        record(tenant=tenant, verb=CoreVerb.SUBJECT_SHARE, related=(s for s in [foreign]))
+    oat = create_subject(tenant=tenant, kind="product", title="Oat Crunch 500g")
+    with transaction.atomic():
+        event = record(tenant=tenant, verb=PlanningVerb.CELL_CHANGE, related=(s for s in [oat]))
+    assert list(AuditEventSubject.objects.filter(event=event).values_list("subject_id", flat=True)) == [
+        oat.pk
+    ]
+    assert hash_of(event) == event.hash
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_removing_a_related_link_directly_in_postgres_is_caught(tenant):
