@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from sopsocial.pages.keyset import keyset_page
+from sopsocial.pages.params import ascii_int
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
@@ -23,9 +24,9 @@ def _filtered(member, params):
 @tenant_view(perm=Perm.VIEW_AUDIT)
 def audit_log(request, member):
     events, filters, errors = _filtered(member, request.GET)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        events = events.filter(seq__lt=int(before))  # keyset page: never OFFSET on a growing table
+    before = ascii_int(request.GET.get("before", ""))
+    if before is not None:
+        events = events.filter(seq__lt=before)  # keyset page: never OFFSET on a growing table
     page, next_before = keyset_page(events, PAGE_SIZE, lambda event: event.seq)
     context = {
         "events": page,
@@ -36,7 +37,7 @@ def audit_log(request, member):
         "subject_kinds": SubjectKind.choices,
         "query_string": request.GET.urlencode(),
     }
-    template = "audit/partials/_log_rows.html" if request.htmx and before else "audit/log.html"
+    template = "audit/partials/_log_rows.html" if request.htmx and before is not None else "audit/log.html"
     return render(request, template, context, status=400 if errors else 200)
 
 

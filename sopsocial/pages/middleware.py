@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.http import JsonResponse
+from django.shortcuts import render
 
 # No inline script or style anywhere: htmx is configured (meta htmx-config) not to inject its indicator
 # style, and every script is a static file. Websockets go to our own origin only: `{websockets}` becomes
@@ -35,3 +37,40 @@ class ContentSecurityPolicyMiddleware:
                 "{websockets}", f" {origin}" if origin else ""
             )
         return response
+
+
+def _nul_free(text):
+    return "\x00" not in text
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path, a query parameter (name or value) or a header (cookies aside) is answered
+    400 here, naming where it was: PostgreSQL cannot store or compare text holding NUL, so one that gets
+    through turns a search box or a filter into a 500. The friendly 400 page, or JSON for /api/ and htmx.
+
+    Posted forms are left to their forms, which refuse NUL with a message beside the field (Django's
+    CharField does; the isolation walk posts NUL in every field to prove no view skips that)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        message = f"“{field}” contains a NUL character (\\x00), which is not allowed."
+        if request.path.startswith("/api/") or request.headers.get("HX-Request") == "true":
+            return JsonResponse({"error": message, "field": field}, status=400)
+        return render(request, "400.html", {"reason": message}, status=400)
+
+    @staticmethod
+    def _field_with_nul(request):
+        if not _nul_free(request.path):
+            return "path"
+        for name, values in request.GET.lists():
+            if not _nul_free(name) or not all(_nul_free(v) for v in values):
+                return name.replace("\x00", "\\x00")
+        for key, value in request.META.items():
+            if key.startswith("HTTP_") and key != "HTTP_COOKIE" and not _nul_free(str(value)):
+                return key[5:].replace("_", "-").title()
+        return None
