@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from sopsocial.pages.keyset import keyset_page
 from sopsocial.pages.params import ascii_int
+from sopsocial.pages.spreadsheet import spreadsheet_safe
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
@@ -50,12 +51,6 @@ class _Echo:
         return value
 
 
-def _sanitize_cell(value):
-    """Spreadsheet formula injection guard: a cell starting with = + - @ is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 EXPORT_HEADER = [
     "seq",
     "at",
@@ -74,7 +69,7 @@ EXPORT_HEADER = [
 
 def _export_row(e):
     return [
-        _sanitize_cell(v)
+        spreadsheet_safe(v)
         for v in (
             e.seq,
             e.at.isoformat(),
