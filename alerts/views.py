@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -115,7 +116,9 @@ def alert_resolve(request, member, alert_id):
     form = ResolveForm(request.POST)
 
     def act(alert):
-        lifecycle.do_resolve_alert(member, alert, form.data.get("note", ""))
+        note = form.data.get("note", "")
+        ProhibitNullCharactersValidator()(note)  # the note is free text, read unvalidated (may be blank)
+        lifecycle.do_resolve_alert(member, alert, note)
 
     return _lifecycle(request, member, alert_id, act)
 

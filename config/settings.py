@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sopsocial.audit.middleware.RequestContextMiddleware",
     "sopsocial.pages.middleware.ContentSecurityPolicyMiddleware",
+    "sopsocial.pages.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

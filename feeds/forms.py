@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sopsocial.pages.params import ascii_int
 from sopsocial.subjects.models import SubjectKind
 
 from .models import Reaction, Visibility
@@ -19,7 +20,7 @@ class PostForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Tag ids are checked against what the member may see by the action, not by a choices list.
-        self.fields["tagged"].valid_value = lambda value: str(value).isdigit()
+        self.fields["tagged"].valid_value = lambda value: ascii_int(value) is not None
 
 
 class CommentForm(forms.Form):

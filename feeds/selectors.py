@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from sopsocial.pages.keyset import keyset_page
+from sopsocial.pages.params import ascii_int
 from sopsocial.subjects.models import Subject, SubjectShare
 from sopsocial.tenancy.models import Membership, Tenant
 
@@ -95,7 +96,8 @@ class Cursor:
             created = datetime.fromisoformat(stamp.replace(" ", "+"))
             if created.tzinfo is None:
                 return None
-            return cls(created, int(item_id))
+            number = ascii_int(item_id)
+            return None if number is None else cls(created, number)
         except (ValueError, TypeError):
             return None
 

@@ -6,9 +6,10 @@ message for the user. Nothing is written here: the action stores checked uploads
 file and the post itself are valid.
 
 Images are decoded by Pillow with a pixel limit (a decompression bomb is refused before its pixels
-are allocated), then re-encoded (which drops metadata and anything hidden after the image data) and
-thumbnailed. Office files must be ZIPs with the parts of their format; ZIPs are checked for a sane
-uncompressed size; CSV must be text; PDF must start like a PDF. SVG, HTML and anything else are refused.
+are allocated), then re-encoded from their pixels alone (no EXIF, comment, ICC or XMP, nothing hidden
+after the image data) and thumbnailed. Office files must be ZIPs with the parts of their format; ZIPs
+are checked for a sane uncompressed size; CSV must be text; PDF must start like a PDF. SVG, HTML and
+anything else are refused.
 """
 
 import hashlib
@@ -132,6 +133,10 @@ def _check_image(name, extension, content):
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
+    # Pillow writes parts of `info` back when saving (a JPEG comment, an ICC profile, XMP), so the image
+    # is saved from its pixels alone; only PNG transparency, which is part of the picture, is kept.
+    transparency = image.info.get("transparency") if out_format == "PNG" else None
+    image.info = {} if transparency is None else {"transparency": transparency}
     buffer = io.BytesIO()
     image.save(buffer, format=out_format, **({"quality": 88} if out_format == "JPEG" else {"optimize": True}))
     thumb = image.copy()

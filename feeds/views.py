@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sopsocial.api.errors import messages_by_field
 from sopsocial.audit.selectors import trail_for_subject
+from sopsocial.pages.params import ascii_ints
 from sopsocial.subjects.access import access_subject
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.subjects.selectors import visible_subjects
@@ -94,7 +95,7 @@ def badges(request, member):
 @tenant_view(allow_external=True)
 @require_POST
 def mark_read(request, member):
-    ids = [int(i) for i in request.POST.getlist("item") if str(i).isdigit()] or None
+    ids = ascii_ints(request.POST.getlist("item")) or None
     actions.do_mark_read(member, ids)
     if request.htmx:
         return render(request, "feeds/partials/_badges.html", {**_badge_context(member), "oob": True})

@@ -18,6 +18,7 @@ from sopsocial.api.access import api_view, error_response
 from sopsocial.api.errors import error_items
 from sopsocial.api.models import IdempotencyRecord
 from sopsocial.api.spec import Endpoint, register
+from sopsocial.pages.params import ascii_int
 
 from . import actions, imports
 from .models import PlanVersion, Product
@@ -217,9 +218,8 @@ def upsert_plan_entries(request, tenant, api_key, version_id):
 @api_view
 @require_GET
 def list_products(request, tenant, api_key):
-    try:
-        after = int(request.GET.get("after", 0))
-    except ValueError:
+    after = ascii_int(request.GET.get("after") or "0")
+    if after is None:
         return error_response(400, "after must be an integer.", field="after")
     rows = list(
         Product.objects.filter(tenant=tenant, pk__gt=after)

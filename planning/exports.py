@@ -4,23 +4,17 @@ import io
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """Spreadsheet formula injection guard: text a spreadsheet would read as a formula (starting with
-    = + - @ tab or CR) gets a leading quote. Same rule as sopsocial/audit/views.py `_sanitize_cell`."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
+from sopsocial.pages.spreadsheet import spreadsheet_safe
 
 
 def grid_frame(grid):
     records = []
     for row in grid.rows:
         rec = {
-            "sku": safe_text(row.product.sku),
-            "product": safe_text(row.product.name),
-            "customer": safe_text(row.customer.code) if row.customer else "",
-            "facility": safe_text(row.facility.code),
+            "sku": spreadsheet_safe(row.product.sku),
+            "product": spreadsheet_safe(row.product.name),
+            "customer": spreadsheet_safe(row.customer.code) if row.customer else "",
+            "facility": spreadsheet_safe(row.facility.code),
         }
         for week, qty, _rev, _note in row.cells:
             rec[week.isoformat()] = qty

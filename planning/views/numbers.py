@@ -1,19 +1,31 @@
 """The numbers pages: compare two versions, projected stock, forecast accuracy. The shaping lives in
 planning.reports; these parse the query and render."""
 
+from django.http import Http404
 from django.shortcuts import render
 
+from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.access import tenant_view
 
 from .. import access, reports, selectors
 from ..models import Facility, Product
 
 
+def _picked(member, params, key, access_by_id):
+    """The object whose id the query names under `key`, None when absent; 404 for a malformed id."""
+    if not params.get(key):
+        return None
+    pk = ascii_int(params[key])
+    if pk is None:
+        raise Http404
+    return access_by_id(member, pk)
+
+
 @tenant_view
 def compare(request, member):
     all_versions = list(selectors.versions_for(member.tenant))
-    a = access.access_version(member, request.GET["a"]) if request.GET.get("a") else None
-    b = access.access_version(member, request.GET["b"]) if request.GET.get("b") else None
+    a = _picked(member, request.GET, "a", access.access_version)
+    b = _picked(member, request.GET, "b", access.access_version)
     ctx = {"versions": all_versions, "a": a, "b": b}
     if a and b:
         if a.plan_id != b.plan_id:
@@ -25,10 +37,8 @@ def compare(request, member):
 
 @tenant_view
 def projection(request, member):
-    product = access.access_product(member, request.GET["product"]) if request.GET.get("product") else None
-    facility = (
-        access.access_facility(member, request.GET["facility"]) if request.GET.get("facility") else None
-    )
+    product = _picked(member, request.GET, "product", access.access_product)
+    facility = _picked(member, request.GET, "facility", access.access_facility)
     return render(
         request,
         "planning/projection.html",

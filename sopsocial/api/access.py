@@ -18,6 +18,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.access import GUARD_MARKER, View
 from sopsocial.tenancy.models import Membership, Tenant
 from sopsocial.tenancy.policy import Perm, can
@@ -98,6 +99,6 @@ def _run(
 
 def access_api_key(member: Membership, api_key_id: int | str) -> ApiKey:
     try:
-        return ApiKey.objects.get(tenant=member.tenant, pk=int(api_key_id))
+        return ApiKey.objects.get(tenant=member.tenant, pk=ascii_int(api_key_id))
     except (ApiKey.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

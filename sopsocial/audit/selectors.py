@@ -1,5 +1,6 @@
 """Reads of the audit trail shared by the log page, the CSV export and the per-subject trail."""
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -8,10 +9,12 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date
 
 from sopsocial.pages.filters import where_filled
-from sopsocial.subjects.models import Subject
+from sopsocial.subjects.models import Subject, SubjectKind
 from sopsocial.tenancy.models import Tenant
 
 from .models import AuditEvent, AuditEventSubject
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def audit_log_for(
@@ -37,14 +40,21 @@ def audit_log_for(
 
 
 def parse_filters(params: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Filters from a query string; unparseable dates are reported, not silently dropped."""
+    """Filters from a query string. Unparseable dates, unknown subject kinds and control characters
+    (PostgreSQL refuses a NUL) are reported as errors, not silently dropped or sent to the database."""
     errors: dict[str, str]
     filters: dict[str, Any]
     value: Any
     errors, filters = {}, {}
     for key in ("actor", "verb", "subject_kind", "query"):
         value = params.get(key, "").strip()
-        if value:
+        if not value:
+            continue
+        if CONTROL_CHARACTERS.search(value):
+            errors[key] = "Remove control characters (such as a NUL byte) from this filter."
+        elif key == "subject_kind" and value not in SubjectKind.values:
+            errors[key] = "Choose a subject kind from the list."
+        else:
             filters[key] = value[:200]
     for key in ("since", "until"):
         raw = params.get(key, "").strip()

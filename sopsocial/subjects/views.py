@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from sopsocial.audit.selectors import trail_for_subject
 from sopsocial.pages.panels import panels_for
+from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Partner
 from sopsocial.tenancy.policy import Perm, can
@@ -41,7 +42,8 @@ def sharing(request, member, subject_id):
     partners = Partner.objects.filter(tenant=member.tenant).order_by("name")
     if request.method == "POST":
         raw = request.POST.get("partner", "")
-        partner = partners.filter(pk=int(raw)).first() if raw.isdigit() else None
+        partner_id = ascii_int(raw)
+        partner = partners.filter(pk=partner_id).first() if partner_id is not None else None
         if partner is None:
             return render(
                 request,

@@ -125,3 +125,44 @@ def test_good_files_are_stored_reencoded_and_served_safely(setup, client_for, me
         reverse("feeds:attachment", kwargs={"tenant_slug": alex.tenant.slug, "attachment_id": image.pk})
     )
     assert gone.status_code == 404
+
+
+def _jpeg_with_metadata():
+    exif = Image.Exif()
+    exif[0x010E] = "secret exif description"  # ImageDescription
+    exif[0x8298] = "secret exif copyright"  # Copyright
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(
+        buffer, format="JPEG", comment=b"secret jpeg comment", exif=exif, icc_profile=b"secret icc profile"
+    )
+    return buffer.getvalue()
+
+
+def _png_with_metadata():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "secret png text")
+    text.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>secret xmp</x:xmpmeta>")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(
+        buffer, format="PNG", pnginfo=text, icc_profile=b"secret icc profile", exif=b"Exif\x00\x00secret"
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("photo.jpg", _jpeg_with_metadata()), ("chart.png", _png_with_metadata())]
+)
+def test_reencoded_images_and_thumbnails_keep_no_metadata(name, content):
+    from feeds.uploads import inspect_upload
+
+    assert b"secret" in content  # the upload carries the metadata
+    checked = inspect_upload(SimpleUploadedFile(name, content))
+    for stored in (checked.content, checked.thumbnail):
+        assert b"secret" not in stored
+        reopened = Image.open(io.BytesIO(stored))
+        assert not {"comment", "exif", "icc_profile", "xmp", "Comment"} & set(reopened.info)
+        assert not reopened.getexif()
+        if reopened.format == "JPEG":
+            assert b"\xff\xfe" not in stored.split(b"\xff\xda", 1)[0]  # no COM segment before the scan

@@ -15,6 +15,7 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sopsocial.audit.models import AuditEvent
@@ -150,3 +151,98 @@ def test_every_route_is_known_and_every_tenant_route_refuses_outsiders(world, cl
     assert not stale, f"RouteCases for routes that no longer exist: {stale}"
     assert not failures, f"{len(failures)} of {tried} requests were not refused:\n" + "\n".join(failures)
     assert tried > 0
+
+
+# Query parameters the views read (collected from `request.GET` and the filter forms) plus generic names a
+# probe would try. Each is sent alone, so a 400 for one cannot hide a 500 for another.
+KNOWN_QUERY_PARAMS = (
+    "a",
+    "add_product",
+    "after",
+    "b",
+    "before",
+    "brand",
+    "by",
+    "currentdate",
+    "customer",
+    "download",
+    "end",
+    "f",
+    "facility",
+    "family",
+    "format",
+    "item",
+    "kind",
+    "mine",
+    "page",
+    "panel",
+    "partner",
+    "product",
+    "q",
+    "query",
+    "revision",
+    "severity",
+    "since",
+    "start",
+    "status",
+    "subject_kind",
+    "tag_query",
+    "tagged",
+    "until",
+    "version",
+    "verb",
+    "week",
+    "actor",
+)
+HOSTILE_VALUES = ("\x00", "²", "٣")  # a NUL byte, a superscript two (isdigit() but not int()), Arabic three
+
+
+def _fetch(client, method, url, **args):
+    """The status of one request; a raised exception or a stream that fails to finish counts as a 500."""
+    try:
+        with transaction.atomic():  # each probe starts from the same world, whatever the last one wrote
+            response = getattr(client, method.lower())(url, **args)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            transaction.set_rollback(True)
+    except Exception as exc:  # noqa: BLE001 - any escape is the failure being looked for
+        return f"500 ({type(exc).__name__}: {exc})"
+    return response.status_code
+
+
+def _tenant_routes_with_cases():
+    cases = _cases()[0]
+    return [
+        (name, route, cases[name])
+        for route, name, _pattern in all_routes()
+        if route.startswith(TENANT_PREFIXES) and name in cases
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "route", "case"),
+    _tenant_routes_with_cases(),
+    ids=[n for n, _r, _c in _tenant_routes_with_cases()],
+)
+def test_no_route_answers_hostile_parameters_with_a_server_error(world, client, name, route, case):
+    """As an admin of the tenant, a GET with each query parameter set to a NUL byte and to "²" (alone,
+    so a 400 for one cannot hide a 500 for another), and with all of them set to "²" and to "٣"; a POST
+    with each form field set to each hostile value: no answer is a 5xx."""
+    builders = _cases()[1]
+    ids = {k: builders[k](world) for k in _kwarg_names(route) if k != "tenant_slug"}
+    url = reverse(name, kwargs={"tenant_slug": world.tenant.slug, **ids})
+    client.force_login(world.admin.user)
+    probes = []
+    for method in case.methods:
+        if method == "GET":
+            probes += [("GET", {p: v}) for p in KNOWN_QUERY_PARAMS for v in ("\x00", "²")]
+            probes += [("GET", dict.fromkeys(KNOWN_QUERY_PARAMS, v)) for v in ("²", "٣")]
+        else:
+            for field_name in (*case.data, "item"):  # "item": the generic id list a form may post
+                probes += [("POST", {**case.data, field_name: v}) for v in HOSTILE_VALUES]
+    failures = []
+    for method, data in probes:
+        status = _fetch(client, method, url, data=data)
+        if not isinstance(status, int) or status >= 500:
+            failures.append(f"{method} {url} {data} -> {status}")
+    assert not failures, f"{len(failures)} of {len(probes)} requests failed:\n" + "\n".join(failures)

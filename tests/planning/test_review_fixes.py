@@ -104,3 +104,20 @@ def test_versions_page_query_count_does_not_grow(tenant, planner_member, client_
     with assert_queries(VERSIONS_QUERIES):
         response = client.get(url)
     assert response.content.count(b"/planning/versions/") >= versions
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_neutralises_semicolon_locale_and_padded_formulas(tenant, planner_member, client_for, fmt):
+    customer = pf.CustomerFactory(tenant=tenant, code=",=cmd")
+    facility = pf.FacilityFactory(tenant=tenant, code=" \t@SUM(A1)")
+    product = pf.ProductFactory(tenant=tenant, sku=";=cmd|' /C calc'!A0", name="  +1")
+    version = pf.make_version(tenant, cells=[(product, customer, facility, 0, 5)])
+    url = reverse("planning:grid_export", kwargs={"tenant_slug": tenant.slug, "version_id": version.pk})
+    body = client_for(planner_member).get(url, {"format": fmt}).content
+    if fmt == "csv":
+        row = next(r for r in csv.DictReader(io.StringIO(body.decode())))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+        row = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert row["sku"] == "';=cmd|' /C calc'!A0" and row["product"] == "'  +1"
+    assert row["customer"] == "',=cmd" and row["facility"] == "' \t@SUM(A1)"
