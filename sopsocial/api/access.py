@@ -98,7 +98,10 @@ def _run(
 
 
 def access_api_key(member: Membership, api_key_id: int | str) -> ApiKey:
+    pk = ascii_int(api_key_id)
+    if pk is None:
+        raise Http404
     try:
-        return ApiKey.objects.get(tenant=member.tenant, pk=ascii_int(api_key_id))
-    except (ApiKey.DoesNotExist, ValueError, TypeError):
+        return ApiKey.objects.get(tenant=member.tenant, pk=pk)
+    except ApiKey.DoesNotExist:
         raise Http404 from None
