@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.models import Membership
 
 from . import weeks as wk
@@ -33,9 +34,12 @@ M = TypeVar("M", bound=Model)
 
 
 def _get(queryset: QuerySet[M], member: Membership, pk: Any) -> M:
+    number = ascii_int(pk)  # "٣" is not 3 here: ids are ASCII digits, as everywhere else
+    if number is None:
+        raise Http404
     try:
-        return queryset.get(tenant=member.tenant, pk=int(pk))
-    except (ObjectDoesNotExist, ValueError, TypeError):
+        return queryset.get(tenant=member.tenant, pk=number)
+    except ObjectDoesNotExist:
         raise Http404 from None
 
 

@@ -13,6 +13,8 @@ from planning.cells import Cell, CellObjects
 from ..factories import MembershipFactory, PartnerFactory
 from . import factories as pf
 
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")  # int() reads these as digits; ids must not
+
 HELPERS = [
     (access.access_product, pf.ProductFactory),
     (access.access_brand, pf.BrandFactory),
@@ -30,7 +32,7 @@ def test_own_object_is_found_and_foreign_or_bad_ids_are_404(
 ):
     mine, theirs = factory(tenant=tenant), factory(tenant=other_tenant)
     assert helper(planner_member, mine.pk) == mine
-    for bad in (theirs.pk, 999999, "x", None):
+    for bad in (theirs.pk, 999999, "x", None, "\x00", "²", "٣", str(mine.pk).translate(ARABIC_INDIC)):
         with pytest.raises(Http404):
             helper(planner_member, bad)
 
