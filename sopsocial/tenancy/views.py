@@ -154,7 +154,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
-        actions.do_request_password_reset(form.cleaned_data["email"])
+        form.save()  # queues the e-mail, nothing more
         return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form):
