@@ -33,10 +33,11 @@ def do_replace_entries(
     actor: User | None = None,
     actor_label: str | None = None,
     reason: str = "import",
-) -> int:
+) -> dict[str, int]:
     """Upsert many cells of a draft version at once (imports, API). `rows` are validated dicts
     (product, customer, facility, week, qty). One PlanChange per changed cell, one audit event for the
-    batch. Returns the number of changed cells."""
+    batch. Returns {"created": cells that did not exist, "updated": existing cells given a new number}:
+    a load into an empty version reports its rows as new, not as changed."""
     if not version.is_editable:
         raise ValidationError({"version": ["Only a draft version can be loaded."]})
     with transaction.atomic():
@@ -93,7 +94,7 @@ def do_replace_entries(
                 verb=PlanningVerb.ENTRIES_LOAD,
                 subject=version.subject,
                 target=f"{len(changes)} cells of {version.subject.title}",
-                after={"cells": len(changes), "reason": reason},
+                after={"cells": len(changes), "new": len(creates), "changed": len(updates), "reason": reason},
             )
             feed_actions.do_create_system_item(
                 tenant=tenant,
@@ -108,4 +109,4 @@ def do_replace_entries(
             request_evaluation(
                 tenant, reason, EvaluationScope.touching(product_ids=[c.product_id for c in changes])
             )
-    return len(changes)
+    return {"created": len(creates), "updated": len(updates)}

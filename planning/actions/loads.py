@@ -55,10 +55,10 @@ def do_load_rows(
                 .select_related("plan", "subject")
                 .get(pk=version.pk)  # type: ignore[union-attr]  # a plan_entries load names its version
             )
-            changed = do_replace_entries(
+            written = do_replace_entries(
                 tenant=tenant, version=version, rows=rows, actor=actor, actor_label=actor_label, reason=source
             )
-            counts.update(updated=changed, unchanged=len(rows) - changed)
+            counts.update(written, unchanged=len(rows) - written["created"] - written["updated"])
             return counts
         progress = progress or (lambda i: None)
         if kind in _MASTER_WRITERS:
