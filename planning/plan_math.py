@@ -28,10 +28,15 @@ PROJECTION_COLUMNS = [
     "days_of_supply",
     "has_snapshot",
 ]
+# The level forecast errors are taken at: a demand series, i.e. one plan cell's row (product x customer x
+# facility). Every accuracy figure adds up the series' absolute errors, so that one series' over-forecast
+# never cancels another's under-forecast.
+SERIES = ["product_id", "customer_id", "facility_id"]
 ACCURACY_COLUMNS = [
     "start",
     "end",
     "weeks",
+    "unforecast_weeks",
     "actual",
     "forecast",
     "mape",
@@ -135,17 +140,29 @@ def version_delta(current, previous, dims):
     return both
 
 
-def accuracy(forecast, actuals, by):
-    """Forecast accuracy per group in `by` over the weeks where there is an actual or a forecast
-    (inside the actuals' period; a missing side counts as 0). Per group:
-      error e = forecast - actual for each week
-      MAPE  = mean(|e| / actual) * 100 over weeks with actual > 0 (NaN if there are none)
+def accuracy(forecast, actuals, by, series=None):
+    """Forecast accuracy per group in `by`, errors measured per `series` (default: `by`) and week.
+
+    `series` is the level errors are taken at, e.g. ["product_id"] for an "All" line over products: each
+    product's weekly |error| is added up, so one product's over-forecast never cancels another's
+    under-forecast. `by` must be a subset of `series`.
+
+    Weeks inside the actuals' period are judged. A week with a forecast but no actual counts as 0 sales
+    (nothing was sold). A week with an actual but no forecast is NOT a forecast of 0: it is excluded and
+    counted in `unforecast_weeks`. Per group:
+      error e = forecast - actual for each series and week
+      MAPE  = mean(|e| / actual) * 100 over series-weeks with actual > 0 (NaN if there are none)
       WMAPE = sum|e| / sum(actual) * 100 (NaN when sum(actual) is 0)
       bias  = sum(e) (units, positive = over-forecast); bias_pct = bias / sum(actual) * 100
       tracking signal = sum(actual - forecast) / MAD, MAD = mean|e| (0 when MAD is 0)
+      weeks = distinct weeks judged; unforecast_weeks = series-weeks left out for want of a forecast
     """
+    by = list(by)
+    series = by if series is None else list(series)
+    if not set(by) <= set(series):
+        raise ValueError("`by` must be a subset of `series`")
     actuals, forecast = _typed(actuals), _typed(forecast)
-    keys = [*by, "week"]
+    keys = [*series, "week"]
     act = actuals.groupby(keys)["qty"].sum().rename("actual")
     fc = forecast.groupby(keys)["qty"].sum().rename("forecast")
     both = pd.concat([act, fc], axis=1).reset_index()
@@ -153,17 +170,21 @@ def accuracy(forecast, actuals, by):
         return pd.DataFrame(columns=[*by, *ACCURACY_COLUMNS])
     if not actuals.empty:
         both = both[(both["week"] >= actuals["week"].min()) & (both["week"] <= actuals["week"].max())]
-    both = both.fillna({"actual": 0.0, "forecast": 0.0})
-    both["err"] = both["forecast"] - both["actual"]
+    unforecast = both["forecast"].isna()
+    both = both.assign(unforecast=unforecast.astype(int)).fillna({"actual": 0.0})
+    both["err"] = both["forecast"] - both["actual"]  # NaN on unforecast weeks: every sum skips them
     both["abs_err"] = both["err"].abs()
     with np.errstate(divide="ignore", invalid="ignore"):
         both["ape"] = np.where(both["actual"] > 0, both["abs_err"] / both["actual"], np.nan)
+    both["judged_actual"] = both["actual"].where(~unforecast, 0.0)
+    both["judged_week"] = both["week"].where(~unforecast)
     g = both.groupby(by) if by else both.assign(_all=0).groupby("_all")
     out = g.agg(
-        start=("week", "min"),
-        end=("week", "max"),
-        weeks=("week", "size"),
-        actual=("actual", "sum"),
+        start=("judged_week", "min"),
+        end=("judged_week", "max"),
+        weeks=("judged_week", "nunique"),
+        unforecast_weeks=("unforecast", "sum"),
+        actual=("judged_actual", "sum"),
         forecast=("forecast", "sum"),
         mape=("ape", "mean"),
         abs_err=("abs_err", "sum"),
@@ -171,10 +192,12 @@ def accuracy(forecast, actuals, by):
         mad=("abs_err", "mean"),
     )
     out["mape"] = out["mape"] * 100
+    judged = out["weeks"] > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["wmape"] = np.where(out["actual"] > 0, out["abs_err"] / out["actual"] * 100, np.nan)
-        out["bias_pct"] = np.where(out["actual"] > 0, out["bias"] / out["actual"] * 100, np.nan)
+        out["wmape"] = np.where(judged & (out["actual"] > 0), out["abs_err"] / out["actual"] * 100, np.nan)
+        out["bias_pct"] = np.where(judged & (out["actual"] > 0), out["bias"] / out["actual"] * 100, np.nan)
         out["tracking_signal"] = np.where(out["mad"] > 0, -out["bias"] / out["mad"], 0.0)
+    out["bias"] = out["bias"].where(judged)
     out = out.reset_index()
     if not by:
         out = out.drop(columns="_all")
@@ -196,12 +219,14 @@ def naive_forecast(actuals, by, window=4):
     return out.dropna(subset=["qty"])[[*by, "week", "qty"]]
 
 
-def accuracy_over_time(forecast, actuals, by=(), freq="Q"):
+def accuracy_over_time(forecast, actuals, by=(), freq="Q", series=None):
     """The accuracy measures per calendar period (freq "Q" quarter or "M" month, by the week's start)
-    for the 'accuracy over time' chart: columns by + period + ACCURACY_COLUMNS."""
+    for the 'accuracy over time' chart: columns by + period + ACCURACY_COLUMNS. Errors are taken per
+    `series` (default `by`) as in `accuracy`."""
     if actuals.empty or forecast.empty:
         return pd.DataFrame(columns=[*by, "period", *ACCURACY_COLUMNS])
     actuals, forecast = _typed(actuals), _typed(forecast)
     a = actuals.assign(period=actuals["week"].dt.to_period(freq).dt.start_time)
     f = forecast.assign(period=forecast["week"].dt.to_period(freq).dt.start_time)
-    return accuracy(f, a, [*by, "period"])
+    series = list(by) if series is None else list(series)
+    return accuracy(f, a, [*by, "period"], series=[*series, "period"])

@@ -132,7 +132,7 @@ def accuracy_context(tenant, product_ids=None, customer_ids=None, by=("product_i
     if not forecast.empty:
         # judge the forecast only on the weeks it covers
         actuals = actuals[actuals["week"] >= forecast["week"].min()]
-    result = pm.accuracy(forecast, actuals, list(by))
+    result = pm.accuracy(forecast, actuals, list(by), series=pm.SERIES)
     return result, forecast, actuals, source
 
 
@@ -144,7 +144,7 @@ def accuracy_report(tenant, by):
         {"name": names.get(r[by]), "id": r[by], **r}
         for r in result.sort_values("wmape", ascending=False).to_dict("records")
     ]
-    total = pm.accuracy(forecast, actuals, []).to_dict("records")
+    total = pm.accuracy(forecast, actuals, [], series=pm.SERIES).to_dict("records")
     weekly_a = actuals.groupby("week")["qty"].sum()
     weekly_f = forecast.groupby("week")["qty"].sum().reindex(weekly_a.index)
     chart = line_chart(
@@ -162,7 +162,7 @@ def accuracy_report(tenant, by):
 
 
 def accuracy_over_time_chart(forecast, actuals):
-    monthly = pm.accuracy_over_time(forecast, actuals, freq="M")
+    monthly = pm.accuracy_over_time(forecast, actuals, freq="M", series=pm.SERIES)
     if monthly.empty:
         return ""
     labels = [p.strftime("%b %Y") for p in monthly["period"]]

@@ -148,3 +148,33 @@ def test_accuracy_over_time_per_month():
     assert list(r["period"]) == list(pd.to_datetime(["2026-11-01", "2026-12-01"]))
     assert r["wmape"].tolist() == pytest.approx([20.0, 100.0])
     assert r["bias_pct"].tolist() == pytest.approx([0.0, 100.0])
+
+
+def test_all_line_adds_the_series_absolute_errors_instead_of_netting_them():
+    # product 1 over-forecast by 50 each week, product 2 under-forecast by 50: netted, "All" would be 0 %
+    f = demand([(1, 9, 1, W[i], 150.0) for i in range(2)] + [(2, 9, 1, W[i], 50.0) for i in range(2)])
+    a = demand([(p, 9, 1, W[i], 100.0) for p in (1, 2) for i in range(2)])
+    per_product = pm.accuracy(f, a, ["product_id"], series=pm.SERIES)
+    total = pm.accuracy(f, a, [], series=pm.SERIES).iloc[0]
+    assert per_product["wmape"].tolist() == pytest.approx([50.0, 50.0])
+    assert total["wmape"] == pytest.approx(50.0)  # 200 / 400, not |0| / 400
+    assert total["bias"] == 0.0 and total["weeks"] == 2
+    assert pm.accuracy(f, a, [])["wmape"].iloc[0] == 0.0  # what netting at the total level would say
+
+
+def test_a_week_with_sales_but_no_forecast_is_left_out_and_counted_not_read_as_zero():
+    # forecast for weeks 0 and 1 only; actuals for weeks 0-3
+    f = demand([(1, 9, 1, W[0], 100.0), (1, 9, 1, W[1], 100.0)])
+    a = demand([(1, 9, 1, W[i], 100.0) for i in range(4)])
+    r = pm.accuracy(f, a, ["product_id"], series=pm.SERIES).iloc[0]
+    assert r["wmape"] == 0.0 and r["bias"] == 0.0  # weeks 2 and 3 are not errors of 100 each
+    assert r["weeks"] == 2 and r["unforecast_weeks"] == 2
+    assert r["actual"] == 200.0  # only the judged weeks' actuals are in the denominator
+
+
+def test_a_series_never_forecast_shows_no_figures_but_its_left_out_weeks():
+    f = demand([(1, 9, 1, W[0], 100.0)])
+    a = demand([(1, 9, 1, W[0], 100.0), (2, 9, 1, W[0], 70.0)])
+    rows = pm.accuracy(f, a, ["product_id"], series=pm.SERIES).set_index("product_id")
+    assert rows.loc[2, "weeks"] == 0 and rows.loc[2, "unforecast_weeks"] == 1
+    assert math.isnan(rows.loc[2, "wmape"]) and math.isnan(rows.loc[2, "bias"])
