@@ -24,6 +24,15 @@ def grid_frame(grid):
     return pd.DataFrame(records, columns=columns)
 
 
+def rows_csv(rows, columns):
+    """A report's rows (dicts) as CSV bytes, `columns` being (key, header) pairs; text is formula-safe."""
+    records = [
+        {header: spreadsheet_safe(r[key]) if isinstance(r[key], str) else r[key] for key, header in columns}
+        for r in rows
+    ]
+    return pd.DataFrame(records, columns=[h for _k, h in columns]).to_csv(index=False).encode()
+
+
 def grid_file(grid, fmt):
     df = grid_frame(grid)
     if fmt == "xlsx":

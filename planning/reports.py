@@ -30,8 +30,13 @@ def names_for(tenant):
 # --- compare -------------------------------------------------------------------------------------
 
 
-def compare_report(tenant, a, b):
-    """Totals and the 300 largest changed cells between two versions of the same plan."""
+# Pages show this many rows of a long list, say so and offer the whole list as a CSV download.
+COMPARE_ROWS = 300
+BELOW_SAFETY_ROWS = 100
+
+
+def compare_report(tenant, a, b, limit=COMPARE_ROWS):
+    """Totals and the `limit` largest changed cells (all when None) between two versions of a plan."""
     delta, _dims = selectors.compare_versions(a, b)
     changed = delta[delta["changed"]]
     names = names_for(tenant)
@@ -42,9 +47,10 @@ def compare_report(tenant, a, b):
         "cells": len(delta),
         "rows": [
             delta_row(r, names)
-            for r in changed.sort_values("delta", key=abs, ascending=False).head(300).itertuples()
+            for r in changed.sort_values("delta", key=abs, ascending=False).head(limit).itertuples()
         ],
     }
+    report["truncated"] = len(report["rows"]) < report["changed_count"]
     report["total_delta"] = report["total_a"] - report["total_b"]
     return report
 
@@ -76,9 +82,9 @@ def projection_context(tenant, product_ids=None, facility_ids=None):
     return demand, supply, proj
 
 
-def projection_report(tenant, product=None, facility=None):
-    """The projection page: the working versions, where stock falls below safety, and (for one product)
-    a chart and a table per facility."""
+def projection_report(tenant, product=None, facility=None, limit=BELOW_SAFETY_ROWS):
+    """The projection page: the working versions, where stock falls below safety (the first `limit`
+    product x facility rows, all when None), and (for one product) a chart and a table per facility."""
     demand, supply, proj = projection_context(
         tenant, [product.pk] if product else None, [facility.pk] if facility else None
     )
@@ -86,7 +92,7 @@ def projection_report(tenant, product=None, facility=None):
     below = pm.below_safety_weeks(proj) if not proj.empty else None
     summary = []
     if below is not None and not below.empty:
-        for r in below.sort_values("first_week_below").head(100).itertuples():
+        for r in below.sort_values("first_week_below").head(limit).itertuples():
             summary.append(
                 {
                     "product": names["product"].get(r.product_id),
@@ -113,7 +119,16 @@ def projection_report(tenant, product=None, facility=None):
                 )
             )
             tables.append({"facility": names["facility"].get(fid), "rows": part.to_dict("records")})
-    return {"demand": demand, "supply": supply, "summary": summary, "charts": charts, "tables": tables}
+    below_count = 0 if below is None else len(below)
+    return {
+        "demand": demand,
+        "supply": supply,
+        "summary": summary,
+        "below_count": below_count,
+        "truncated": len(summary) < below_count,
+        "charts": charts,
+        "tables": tables,
+    }
 
 
 # --- accuracy ------------------------------------------------------------------------------------
