@@ -46,6 +46,7 @@ class MasterKind:
     columns: tuple[str, ...]  # list columns and detail fields
     search: tuple[str, ...]  # fields the list's search box matches
     related: tuple[str, ...] = ()  # select_related on the list, so rows cost no queries
+    narrow_by: tuple[str, ...] = ()  # foreign keys the list may be narrowed to: ?customer=<id>
     detail_extras: Callable[[Membership, Any], dict] | None = None  # what only this kind's page shows
     creatable: bool = True  # False for orders: they come from the ERP (API or import)
 
@@ -54,10 +55,14 @@ def _product_extras(member, product):
     return {**reports.product_report(member.tenant, product), "projection_link": f"?product={product.pk}"}
 
 
+RECENT_ORDERS = 20
+
+
 def _customer_extras(member, customer):
     return {
         **reports.customer_report(member.tenant, customer),
-        "orders": customer.orders.select_related("facility")[:20],
+        "orders": customer.orders.select_related("facility").order_by("-order_date", "-pk")[:RECENT_ORDERS],
+        "orders_total": customer.orders.count(),
     }
 
 
@@ -169,6 +174,7 @@ MASTER_KINDS = {
             columns=("number", "customer", "facility", "order_date", "ship_date", "status"),
             search=("number",),
             related=("customer", "facility"),
+            narrow_by=("customer", "facility"),
             detail_extras=_order_extras,
             creatable=False,
         ),
@@ -181,6 +187,13 @@ def master_list(mk: MasterKind):
     def view(request, member):
         # tenant: each row's link (get_absolute_url) reads the tenant's slug
         qs = mk.model.objects.filter(tenant=member.tenant).select_related("tenant", *mk.related)
+        narrowed = []
+        for field in mk.narrow_by:
+            if request.GET.get(field):
+                # through the tenant-scoped access helper: another tenant's id is a 404, not an empty list
+                target = getattr(access, f"access_{field}")(member, request.GET[field])
+                qs = qs.filter(**{field: target})
+                narrowed.append((field, target))
         q = request.GET.get("q", "").strip()[:100]
         if q:
             cond = Q()
@@ -199,6 +212,8 @@ def master_list(mk: MasterKind):
                 "rows": rows,
                 "page": page,
                 "q": q,
+                "narrowed": [(field, target.pk, target) for field, target in narrowed],
+                "narrow_query": "".join(f"{field}={target.pk}&" for field, target in narrowed),
                 "can_edit": can(member, Perm.EDIT_MASTER_DATA) and mk.creatable,
             },
         )

@@ -68,3 +68,31 @@ def test_projection_below_safety_list_says_where_it_stops(tenant, planner_member
     assert "stops at the first 1 of 3" in page.content.decode()
     rows = list(csv.DictReader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
     assert {r["product"] for r in rows} == {p.name for p in products}
+
+
+def test_customer_page_says_its_orders_are_the_recent_ones_and_links_to_all_of_them(
+    tenant, planner_member, client_for, monkeypatch
+):
+    from planning.views import master
+
+    monkeypatch.setattr(master, "RECENT_ORDERS", 2)
+    customer, other, facility = (
+        pf.CustomerFactory(tenant=tenant, name="Acme Foods"),
+        pf.CustomerFactory(tenant=tenant),
+        pf.FacilityFactory(tenant=tenant),
+    )
+    for n in range(3):
+        pf.make_order(tenant, customer=customer, facility=facility, number=f"A-{n}")
+    pf.make_order(tenant, customer=other, facility=facility, number="B-1")
+    client = client_for(planner_member)
+    page = client.get(customer.get_absolute_url()).content.decode()
+    assert "The 2 most recent of 3 orders." in page and "See all 3 orders of Acme Foods" in page
+    listing = client.get(
+        reverse("planning:orders", kwargs={"tenant_slug": tenant.slug}), {"customer": customer.pk}
+    )
+    assert sorted(obj.number for obj, _values in listing.context["rows"]) == ["A-0", "A-1", "A-2"]
+    assert "Sales orders of Acme Foods" in listing.content.decode()
+    stranger = pf.CustomerFactory(tenant=pf.TenantFactory(slug="elsewhere"))
+    url = reverse("planning:orders", kwargs={"tenant_slug": tenant.slug})
+    assert client.get(url, {"customer": stranger.pk}).status_code == 404
+    assert client.get(url, {"customer": "٣"}).status_code == 404
