@@ -21,6 +21,7 @@ from sopsocial.api.errors import error_item
 from . import actions
 from . import weeks as wk
 from .models import Customer, Facility, FacilityKind, OrderStatus, Product
+from .quantities import DECIMAL_POINT, read_date, read_whole_number
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ class Errors(list):
         self.append(error_item(message, field, row))
 
 
-def _parse(col, value):
-    """One cell -> a Python value; raises ValueError with a message for the user."""
+def _parse(col, value, fmt=DECIMAL_POINT):
+    """One cell -> a Python value; raises ValueError with a message for the user. Numbers are read
+    by `fmt`'s rules (planning.quantities): a value that could mean two numbers is an error."""
     empty = value is None or (isinstance(value, str) and value.strip() == "")
     if empty:
         if col.required:
@@ -134,7 +136,7 @@ def _parse(col, value):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise ValueError("must be a whole number")
         try:
-            number = int(str(value).strip())
+            number = read_whole_number(value, fmt)
         except ValueError:
             raise ValueError("must be a whole number") from None
         if number < 0:
@@ -146,16 +148,11 @@ def _parse(col, value):
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
             raise ValueError("must be a number")
         try:
-            return actions.parse_qty(value, col.name)
+            return actions.parse_qty(value, col.name, fmt)
         except ValidationError as e:
-            raise ValueError(e.message_dict[col.name][0].rstrip(".").lower()) from None
+            raise ValueError(_clause(e.message_dict[col.name][0])) from None
     if col.type in ("date", "week"):
-        if not isinstance(value, str):
-            raise ValueError("must be a date as YYYY-MM-DD")
-        try:
-            day = dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            raise ValueError("must be a date as YYYY-MM-DD") from None
+        day = read_date(value)
         return wk.week_start(day) if col.type == "week" else day
     if col.type == "lines":
         if not isinstance(value, list) or not value:
@@ -167,16 +164,23 @@ def _parse(col, value):
             if "\x00" in line["sku"]:
                 raise ValueError(f"line {i}: sku contains a NUL character")
             try:
-                qty = actions.parse_qty(line.get("qty"), "qty")
+                qty = actions.parse_qty(line.get("qty"), "qty", fmt)
             except ValidationError as e:
-                raise ValueError(f"line {i}: qty {e.message_dict['qty'][0].lower()}") from None
+                raise ValueError(f"line {i}: qty: {_clause(e.message_dict['qty'][0])}") from None
             lines.append({"sku": line["sku"].strip(), "qty": qty})
         return lines
     raise AssertionError(col.type)
 
 
-def validate(tenant, kind, rows, *, first_row=1, version=None):
-    """(clean rows, errors). Nothing is written. Row numbers start at `first_row`."""
+def _clause(message):
+    """A sentence made to follow a column name: "qty " + "a plan number cannot be negative"."""
+    message = message.rstrip(".")
+    return message if message[:1] == "“" else message[:1].lower() + message[1:]
+
+
+def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT):
+    """(clean rows, errors). Nothing is written. Row numbers start at `first_row`; numbers are read
+    by `fmt` (decimal point or comma, rounding to cents or not)."""
     columns, key = SPECS[kind]
     errors, clean, seen = Errors(), [], {}
     products = {p.sku: p for p in Product.objects.filter(tenant=tenant).select_related("subject")}
@@ -201,7 +205,7 @@ def validate(tenant, kind, rows, *, first_row=1, version=None):
             ok = False
         for col in columns:
             try:
-                row[col.name] = _parse(col, raw.get(col.name))
+                row[col.name] = _parse(col, raw.get(col.name), fmt)
             except ValueError as e:
                 errors.add(n, col.name, f"{col.name} {e}")
                 ok = False

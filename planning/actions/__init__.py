@@ -18,8 +18,8 @@ Callers import from here (`from planning.actions import check_set_cell`); tests 
 it in the module that uses it (`planning.actions.versions._cycle`).
 """
 
+from ..quantities import MAX_QTY
 from ._common import (
-    MAX_QTY,
     MAX_TAGGED_PRODUCTS,
     parse_qty,
     request_evaluation,

@@ -5,7 +5,7 @@ imports alerts); the products to tag on a version's feed items."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from sopsocial.queue import enqueue_on_commit
 
 from ..models import EvaluationRequest, Product
 from ..outbox import EVALUATE_PENDING_TASK, EvaluationScope
+from ..quantities import DECIMAL_POINT, NumberFormat, read_quantity
 
 if TYPE_CHECKING:
     from sopsocial.subjects.models import Subject
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
     from ..models import PlanVersion
 
-MAX_QTY = Decimal("999999999999")
 # A system feed item tags at most this many products; more would flood their followers.
 MAX_TAGGED_PRODUCTS = 5
 
@@ -32,24 +32,12 @@ def request_evaluation(tenant: Tenant, reason: str, scope: EvaluationScope) -> N
     enqueue_on_commit(EVALUATE_PENDING_TASK, tenant_id=tenant.pk)
 
 
-def parse_qty(raw: object, field: str = "qty") -> Decimal:
-    """A plan number: finite, not negative, at most two decimals. Raises ValidationError keyed by field."""
-    text = str(raw).strip().replace(",", "") if raw is not None else ""
-    if text == "":
-        raise ValidationError({field: ["Enter a number."]})
+def parse_qty(raw: object, field: str = "qty", fmt: NumberFormat = DECIMAL_POINT) -> Decimal:
+    """A plan number (see `planning.quantities.read_quantity`). Raises ValidationError keyed by field."""
     try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: [f"“{raw}” is not a number."]}) from None
-    if not value.is_finite():
-        raise ValidationError({field: ["Enter a finite number."]})
-    if value < 0:
-        raise ValidationError({field: ["A plan number cannot be negative."]})
-    if value > MAX_QTY:
-        raise ValidationError({field: ["That number is too large."]})
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({field: ["Use at most two decimals."]})
-    return value.quantize(Decimal("0.01"))
+        return read_quantity(raw, fmt)
+    except ValueError as e:
+        raise ValidationError({field: [str(e)]}) from None
 
 
 def _changed_products(version: PlanVersion) -> list[Subject]:
