@@ -116,7 +116,9 @@ def findings_for(rule, sl, first_week):
         actual = actual[actual["week"] < first_week]
         if sl.customer_ids is not None:
             forecast = forecast[forecast["customer_id"].isin(sl.customer_ids)]
-        return rules.forecast_accuracy(pm.accuracy(forecast, actual, ["product_id"], series=pm.SERIES), p), None, None
+        # errors per series (product x customer x facility), added up per product: nothing nets out
+        per_product = pm.accuracy(forecast, actual, ["product_id"], series=pm.SERIES)
+        return rules.forecast_accuracy(per_product, p), None, None
     if rule.kind == "large_order":
         lines = frames.order_lines(tenant, sl, OPEN_ORDER_STATUSES)
         history = frames.order_lines(
