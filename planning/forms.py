@@ -188,6 +188,22 @@ class ImportForm(forms.Form):
     kind = forms.ChoiceField(choices=KINDS)
     file = forms.FileField(help_text="CSV or XLSX, first row the column names")
     version = forms.IntegerField(required=False, help_text="Draft version id (plan entries only)")
+    numbers = forms.ChoiceField(
+        label="Decimal mark",
+        choices=[
+            ("auto", "Automatic: a decimal comma when columns are separated by semicolons"),
+            ("point", "Decimal point: 1,234.56"),
+            ("comma", "Decimal comma: 1.234,56"),
+        ],
+        initial="auto",
+        required=False,
+    )
+    round_to_cents = forms.BooleanField(
+        label="Round numbers with more than two decimals (otherwise they are refused)", required=False
+    )
+
+    def clean_numbers(self):
+        return self.cleaned_data.get("numbers") or "auto"
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

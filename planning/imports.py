@@ -6,6 +6,7 @@ facility codes) without writing; it returns the clean rows and a list of errors
 `planning.actions.do_load_rows` (all or nothing, idempotent).
 """
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -18,10 +19,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from sopsocial.api.errors import error_item
 
-from . import actions
+from . import actions, tables
 from . import weeks as wk
 from .models import Customer, Facility, FacilityKind, OrderStatus, Product
-from .quantities import DECIMAL_POINT, read_date, read_whole_number
+from .quantities import DECIMAL_POINT, NumberFormat, read_date, read_whole_number
 
 
 @dataclass(frozen=True)
@@ -276,19 +277,50 @@ def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT
     return clean, errors
 
 
-def read_table(upload_name, data, *, max_rows=None):
-    """Rows (dicts of strings, blank cells as "") from CSV or XLSX bytes. Raises ValueError.
+@dataclass
+class Table:
+    """A file's rows (dicts of stripped strings, blank cells as ""), how its numbers are written, and
+    notes for the person (the encoding or separator found, columns left out)."""
 
-    At most `max_rows` data rows (default IMPORT_MAX_ROWS); only one more is parsed to tell."""
+    rows: list
+    fmt: NumberFormat = DECIMAL_POINT
+    notes: list = dataclasses.field(default_factory=list)
+
+
+def read_table(upload_name, data, *, kind=None, numbers="auto", round_to_cents=False, max_rows=None):
+    """A `Table` from CSV or XLSX bytes. Raises ValueError with one file-level message.
+
+    `kind` checks the header row once for the whole file (missing required columns are an error naming
+    the expected ones; unknown columns are left out with a note). `numbers` is "auto" (a decimal comma
+    when a CSV is separated by semicolons), "point" or "comma". At most `max_rows` data rows (default
+    IMPORT_MAX_ROWS); only one more is parsed to tell."""
     max_rows = IMPORT_MAX_ROWS if max_rows is None else max_rows
     name = upload_name.lower()
+    notes = []
     try:
         if name.endswith(".xlsx"):
             df = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, nrows=max_rows + 1)
+            blank = tables.formulas_without_values(data)
+            if blank:
+                raise ValueError(
+                    f"Cells {', '.join(blank)} hold formulas without a calculated value (the workbook was "
+                    "saved by a program that does not calculate). Open it in Excel or LibreOffice, save "
+                    "it and upload it again, or paste the values instead of the formulas."
+                )
+            fmt = tables.number_format_for(",", numbers, round_to_cents=round_to_cents)
         elif name.endswith(".csv"):
+            text_file = tables.read_text_file(data)
+            notes += text_file.notes
             df = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=max_rows + 1
+                io.StringIO(text_file.text),
+                sep=text_file.separator,
+                dtype=str,
+                keep_default_na=False,
+                nrows=max_rows + 1,
             )
+            fmt = tables.number_format_for(text_file.separator, numbers, round_to_cents=round_to_cents)
+            if fmt.decimal_comma:
+                notes.append("Numbers are read with a decimal comma (1.234,5).")
         else:
             raise ValueError("Upload a .csv or .xlsx file.")
     except (zipfile.BadZipFile, InvalidFileException):
@@ -300,6 +332,16 @@ def read_table(upload_name, data, *, max_rows=None):
     if len(df) > max_rows:
         raise ValueError(f"The file has more than {max_rows:,} rows; split it into smaller files.")
     df.columns = [str(c).strip().lower() for c in df.columns]
-    return [
+    if kind is not None:
+        columns, _key = SPECS[kind]
+        check = tables.check_columns(
+            list(df.columns), [c.name for c in columns], [c.name for c in columns if c.required]
+        )
+        if check.errors:
+            raise ValueError(" ".join(check.errors))
+        notes += check.notes
+        df = df[check.use]
+    rows = [
         {k: (v.strip() if isinstance(v, str) else v) for k, v in r.items()} for r in df.to_dict("records")
     ]
+    return Table(rows=rows, fmt=fmt, notes=notes)

@@ -16,7 +16,7 @@ from ..models import PlanVersion
 @require_http_methods(["GET", "POST"])
 def import_file(request, member):
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors, counts = [], None
+    errors, counts, notes = [], None, []
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
         version = None
@@ -25,8 +25,17 @@ def import_file(request, member):
                 tenant=member.tenant, pk=form.cleaned_data["version"]
             ).first()
         try:
-            rows = imports.read_table(upload.name, upload.read())
-            clean, errors = imports.validate(member.tenant, kind, rows, first_row=2, version=version)
+            table = imports.read_table(
+                upload.name,
+                upload.read(),
+                kind=kind,
+                numbers=form.cleaned_data["numbers"],
+                round_to_cents=form.cleaned_data["round_to_cents"],
+            )
+            notes = table.notes
+            clean, errors = imports.validate(
+                member.tenant, kind, table.rows, first_row=2, version=version, fmt=table.fmt
+            )
             if not errors:
                 counts = actions.do_load_rows(
                     member.tenant,
@@ -46,6 +55,7 @@ def import_file(request, member):
             "errors": errors[:500],
             "error_count": len(errors),
             "counts": counts,
+            "notes": notes,
             "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
                 "plan", "cycle"
             ),

@@ -35,6 +35,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan-version", dest="plan_version_id", type=int, help="draft plan version id (plan_entries)"
         )
+        parser.add_argument(
+            "--numbers",
+            choices=["auto", "point", "comma"],
+            default="auto",
+            help="decimal mark of a CSV: auto = a decimal comma when columns are separated by semicolons",
+        )
+        parser.add_argument(
+            "--round-to-cents",
+            action="store_true",
+            help="round numbers with more than two decimals instead of refusing them",
+        )
         parser.add_argument("--frepple", action="store_true", help="import frePPLe's distribution demo")
         parser.add_argument("--shift", action="store_true", help="frePPLe: move dates so history ends now")
 
@@ -63,11 +74,21 @@ class Command(BaseCommand):
                 .first()
             )
         try:
-            rows = imports.read_table(path, Path(path).read_bytes())
+            table = imports.read_table(
+                path,
+                Path(path).read_bytes(),
+                kind=kind,
+                numbers=options["numbers"],
+                round_to_cents=options["round_to_cents"],
+            )
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from None
-        self.stdout.write(f"Checking {len(rows)} rows…")
-        clean, errors = imports.validate(tenant_obj, kind, rows, first_row=2, version=plan_version)
+        for note in table.notes:
+            self.stdout.write(note)
+        self.stdout.write(f"Checking {len(table.rows)} rows…")
+        clean, errors = imports.validate(
+            tenant_obj, kind, table.rows, first_row=2, version=plan_version, fmt=table.fmt
+        )
         if errors:
             self._report(errors)
             raise CommandError(f"{len(errors)} problems; nothing imported")
