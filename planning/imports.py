@@ -108,6 +108,37 @@ INT_MAX = 2147483647
 IMPORT_MAX_ROWS = 200_000
 
 
+def column_rules(kind):
+    """What the import screen says about each column of `kind`: (name, required, what it holds)."""
+    columns, key = SPECS[kind]
+    out = []
+    for c in columns:
+        if c.type == "str":
+            what = f"text, at most {c.max_length} characters"
+        elif c.type == "choice":
+            what = f"one of: {', '.join(c.choices)}"
+        elif c.type == "int":
+            what = "a whole number, 0 or more"
+        elif c.type == "qty":
+            what = "a number, 0 or more, at most two decimals"
+        elif c.type == "date":
+            what = "a date, YYYY-MM-DD"
+        elif c.type == "week":
+            what = "any date in the week, YYYY-MM-DD (stored as its Monday)"
+        else:
+            what = "lines of sku and qty (API only)"
+        if c.name in key:
+            what += "; identifies the row"
+        out.append((c.name, c.required, what))
+    return out
+
+
+def template_csv(kind):
+    """An empty file of `kind` with its header row, to fill in."""
+    names = [c.name for c in SPECS[kind][0] if c.type != "lines"]
+    return (",".join(names) + "\r\n").encode("utf-8")
+
+
 class Errors(list):
     def add(self, row, field, message):
         self.append(error_item(message, field, row))

@@ -1,6 +1,8 @@
 """The import screen: upload a CSV or XLSX of master data, actuals or plan entries; nothing lands unless
 every row is valid."""
 
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -59,7 +61,18 @@ def import_file(request, member):
             "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
                 "plan", "cycle"
             ),
-            "specs": {k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items()},
+            "rules": [(value, label, imports.column_rules(value)) for value, label in forms.ImportForm.KINDS],
+            "max_mb": settings.PLANNING_IMPORT_MAX_BYTES / 1024 / 1024,
+            "max_rows": imports.IMPORT_MAX_ROWS,
         },
         status=422 if errors or form.errors else 200,
     )
+
+
+@tenant_view(perm=Perm.IMPORT_DATA)
+def import_template(request, member, kind):
+    if kind not in dict(forms.ImportForm.KINDS):
+        raise Http404
+    response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response

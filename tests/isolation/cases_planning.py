@@ -19,6 +19,7 @@ ROUTES = [
     RouteCase("planning:projection"),
     RouteCase("planning:accuracy"),
     RouteCase("planning:import", methods=("GET", "POST"), data={"kind": "products"}),
+    RouteCase("planning:import_template"),
     RouteCase("planning:shared_details", external_ok=True),
     RouteCase("api_keys:list", methods=("GET", "POST"), data={"name": "sneaky"}),
     RouteCase("api_keys:revoke", methods=("POST",)),
@@ -70,6 +71,7 @@ KWARGS = {
     "event_id": lambda w: w.once("event", lambda: pf.EventFactory(tenant=w.tenant)).pk,
     "order_id": lambda w: w.once("order", lambda: pf.make_order(w.tenant, number="SO-VICTIM")).pk,
     "api_key_id": lambda w: w.once("api_key", lambda: _api_key(w)).pk,
+    "kind": lambda w: "products",  # an import kind: the template route's own segment
 }
 
 PUBLIC_ROUTES = {"api:openapi", "api:docs"}

@@ -122,8 +122,8 @@ def test_every_route_is_known_and_every_tenant_route_refuses_outsiders(world, cl
 
             client.force_login(outsider.user)
             for url, who in ((victim_url, "outsider on victim slug"), (own_url, "outsider with victim ids")):
-                if url == own_url and not id_names:
-                    continue
+                if url == own_url and not any(k.endswith("_id") for k in id_names):
+                    continue  # no object of the victim's in the URL (e.g. an import kind): nothing to leak
                 response = send(url, **args)
                 tried += 1
                 if response.status_code != 404:

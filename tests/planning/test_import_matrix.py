@@ -86,7 +86,7 @@ def test_files_people_have_store_exactly_the_numbers_they_hold(
 
 def test_notes_say_how_the_file_was_read(world, planner_member, client_for):
     client = client_for(planner_member)
-    european = _upload(client, world, "sku;facility;as_of;on_hand\nNW-1;LEEDS;2026-11-23;1,5\n".encode())
+    european = _upload(client, world, b"sku;facility;as_of;on_hand\nNW-1;LEEDS;2026-11-23;1,5\n")
     assert (
         "separated by a semicolon" in european.content.decode()
         and "decimal comma" in european.content.decode()
@@ -216,10 +216,28 @@ def test_an_oversize_file_is_refused_with_the_limit(world, planner_member, clien
 
 
 def test_products_with_a_decimal_comma_file_keep_their_whole_numbers(tenant, planner_member, client_for):
-    data = "sku;name;case_size\nNW-7;Muesli 1,5 kg;12\n".encode()
+    data = b"sku;name;case_size\nNW-7;Muesli 1,5 kg;12\n"
     response = _upload(client_for(planner_member), tenant, data, name="p.csv", kind="products")
     assert response.status_code == 200
     assert (
         Product.objects.get(sku="NW-7").name == "Muesli 1,5 kg"
         and Product.objects.get(sku="NW-7").case_size == 12
     )
+
+
+def test_each_kind_has_a_template_and_its_rules_on_the_screen(tenant, planner_member, client_for):
+    client = client_for(planner_member)
+    page = client.get(reverse("planning:import", kwargs={"tenant_slug": tenant.slug})).content.decode()
+    assert "a number, 0 or more, at most two decimals" in page and "MB and 200,000 rows" in page
+    url = reverse("planning:import_template", kwargs={"tenant_slug": tenant.slug, "kind": "inventory"})
+    assert url in page
+    template = client.get(url)
+    assert template["Content-Disposition"] == 'attachment; filename="inventory-template.csv"'
+    assert template.content == b"sku,facility,as_of,on_hand,safety_stock\r\n"
+    # the template, filled in, imports as it is
+    filled = template.content + b"NW-1,LEEDS,2026-11-23,5,1\r\n"
+    pf.ProductFactory(tenant=tenant, sku="NW-1")
+    pf.FacilityFactory(tenant=tenant, code="LEEDS")
+    assert _upload(client, tenant, filled).status_code == 200
+    bad = reverse("planning:import_template", kwargs={"tenant_slug": tenant.slug, "kind": "nope"})
+    assert client.get(bad).status_code == 404
