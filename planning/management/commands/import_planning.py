@@ -63,7 +63,8 @@ class Command(BaseCommand):
                 .first()
             )
         try:
-            rows = imports.read_table(path, Path(path).read_bytes())
+            with open(path, "rb") as source:  # an XLSX is checked (imports.check_workbook) before reading
+                rows = imports.read_table(path, source)
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from None
         self.stdout.write(f"Checking {len(rows)} rows…")
