@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused from its Content-Length before anything reads it.
+    "sopsocial.pages.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sopsocial.audit.middleware.RequestContextMiddleware",
@@ -273,7 +275,14 @@ FEEDS_POST_MAX_CHARS = int(env("FEEDS_POST_MAX_CHARS", "10000"))
 FEEDS_PAGE_SIZE = int(env("FEEDS_PAGE_SIZE", "20"))
 FEEDS_FOLLOW_BACKFILL = int(env("FEEDS_FOLLOW_BACKFILL", "20"))  # items copied into the inbox on follow
 FEEDS_POLL_SECONDS = int(env("FEEDS_POLL_SECONDS", "20"))  # polling fallback when websockets fail
-FILE_UPLOAD_MAX_MEMORY_SIZE = FEEDS_MAX_UPLOAD_BYTES  # uploads are read whole for sniffing anyway
+# Uploaded files stream to temporary files and are inspected from there in chunks, never joined in
+# memory; under ASGI a request body past FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to disk too.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Per person: bytes and files attached per hour (over every tenant); per tenant: bytes of attachments kept.
+FEEDS_UPLOAD_BYTES_PER_HOUR = int(env("FEEDS_UPLOAD_BYTES_PER_HOUR", str(200 * 1024 * 1024)))
+FEEDS_UPLOAD_FILES_PER_HOUR = int(env("FEEDS_UPLOAD_FILES_PER_HOUR", "100"))
+FEEDS_TENANT_STORAGE_BYTES = int(env("FEEDS_TENANT_STORAGE_BYTES", str(5 * 1024 * 1024 * 1024)))
 CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
     "task": feeds_tasks.SEND_DAILY_DIGESTS,
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS
@@ -304,3 +313,24 @@ CELERY_BEAT_SCHEDULE["alerts-evaluate-all"] = {
 PLANNING_API_MAX_BATCH = int(env("PLANNING_API_MAX_BATCH", "1000"))
 # Largest planning import upload (CSV/XLSX) in bytes; bigger files are refused with a form error.
 PLANNING_IMPORT_MAX_BYTES = int(env("PLANNING_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# XLSX imports: the workbook's ZIP is checked before it is opened (a few KB can unpack to gigabytes).
+PLANNING_XLSX_MAX_UNPACKED_BYTES = int(env("PLANNING_XLSX_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+PLANNING_XLSX_MAX_PART_BYTES = int(env("PLANNING_XLSX_MAX_PART_BYTES", str(100 * 1024 * 1024)))
+PLANNING_XLSX_MAX_RATIO = int(env("PLANNING_XLSX_MAX_RATIO", "100"))
+PLANNING_XLSX_MAX_PARTS = int(env("PLANNING_XLSX_MAX_PARTS", "1000"))
+# Imports bigger than this (file bytes; unpacked bytes for XLSX) run as a job in the Celery worker, in a
+# child process whose address space is capped at PLANNING_IMPORT_MEMORY_LIMIT_BYTES.
+PLANNING_IMPORT_INLINE_MAX_BYTES = int(env("PLANNING_IMPORT_INLINE_MAX_BYTES", str(2 * 1024 * 1024)))
+PLANNING_IMPORT_MEMORY_LIMIT_BYTES = int(
+    env("PLANNING_IMPORT_MEMORY_LIMIT_BYTES", str(2 * 1024 * 1024 * 1024))
+)
+
+# --- request bodies ------------------------------------------------------------------------------
+# Largest request body accepted (413 above it, before it is read): a post with every file at its limit,
+# or the largest import, plus 1 MiB for the form.
+REQUEST_MAX_BODY_BYTES = int(
+    env(
+        "REQUEST_MAX_BODY_BYTES",
+        str(max(FEEDS_MAX_FILES_PER_POST * FEEDS_MAX_UPLOAD_BYTES, PLANNING_IMPORT_MAX_BYTES) + 1024 * 1024),
+    )
+)

@@ -23,6 +23,7 @@ from .models import (
     Customer,
     Event,
     Facility,
+    ImportJob,
     PlanVersion,
     Product,
     ProductionJob,
@@ -98,3 +99,7 @@ def access_cell(
     except ValueError:
         raise Http404 from None
     return objects.cell(week), objects
+
+
+def access_import_job(member: Membership, import_job_id: int | str) -> ImportJob:
+    return _get(ImportJob.objects.select_related("tenant", "created_by"), member, import_job_id)

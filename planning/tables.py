@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import BinaryIO
 from xml.etree.ElementTree import iterparse
 
 from .quantities import DECIMAL_COMMA, DECIMAL_POINT, NumberFormat
@@ -143,12 +144,16 @@ def check_columns(found: list[str], known: list[str], required: list[str]) -> Co
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def formulas_without_values(data: bytes | str, limit: int = 5) -> list[str]:
+def formulas_without_values(data: bytes | str | BinaryIO, limit: int = 5) -> list[str]:
     """Cell references (e.g. "C4") of the first worksheet's formula cells that hold no cached value: a
     workbook written by a program that does not calculate, whose numbers would otherwise read as blank.
     Reads the sheet's XML as a stream (its size was checked before)."""
     found: list[str] = []
-    with zipfile.ZipFile(data if isinstance(data, str) else io.BytesIO(data)) as book:
+    if isinstance(data, bytes):
+        data = io.BytesIO(data)
+    elif not isinstance(data, str):
+        data.seek(0)
+    with zipfile.ZipFile(data) as book:
         sheets = sorted(n for n in book.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
         if not sheets:
             return found

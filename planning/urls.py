@@ -18,6 +18,7 @@ urlpatterns = [
     path("planning/accuracy/", numbers.accuracy, name="accuracy"),
     path("planning/import/", imports.import_file, name="import"),
     path("planning/import/<slug:kind>-template.csv", imports.import_template, name="import_template"),
+    path("planning/import/jobs/<int:import_job_id>/", imports.import_job, name="import_job"),
     path("s/<int:subject_id>/details/", shared_views.shared_details, name="shared_details"),
 ]
 

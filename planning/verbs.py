@@ -20,6 +20,8 @@ class PlanningVerb(Verb):
     INVENTORY_LOAD = ("planning.inventory_load", "loaded inventory")
     ACTUALS_LOAD = ("planning.actuals_load", "loaded actuals")
     SALES_ORDERS_LOAD = ("planning.sales_orders_load", "loaded sales orders")
+    # A big import file handed to the worker (`import_jobs.do_queue_import`); its rows are a load above.
+    IMPORT_QUEUE = ("planning.import_queue", "queued an import file")
     # Master data saved one object at a time (`master.do_save_object`: the edit forms).
     PRODUCT_CREATE = ("planning.product_create", "created a product")
     PRODUCT_UPDATE = ("planning.product_update", "changed a product")

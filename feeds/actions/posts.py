@@ -3,20 +3,25 @@ stored uploads), edit, delete."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.base import File as StoredFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from sopsocial.audit.actions import record
 from sopsocial.subjects.models import Subject
 from sopsocial.subjects.selectors import ancestor_ids, can_see_subject
+from sopsocial.tenancy.models import Tenant
 from sopsocial.tenancy.policy import Perm, can
 
 from .. import uploads
@@ -40,7 +45,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.core.files.base import File
 
-    from sopsocial.tenancy.models import Membership, Tenant
+    from sopsocial.tenancy.models import Membership
 
     from ..uploads import CheckedUpload
 
@@ -70,7 +75,8 @@ def _store_uploads(
 ) -> None:
     for up in checked:
         stem = f"feeds/{item.tenant_id}/{uuid.uuid4().hex}"
-        name = default_storage.save(f"{stem}.{up.extension}", ContentFile(up.content))
+        # Copied from the checked (temporary) file in chunks.
+        name = default_storage.save(f"{stem}.{up.extension}", StoredFile(up.file))
         saved_names.append(name)
         thumb = ""
         if up.thumbnail:
@@ -85,11 +91,18 @@ def _store_uploads(
             thumbnail=thumb,
             original_name=up.original_name,
             content_type=up.content_type,
-            size=len(up.content),
+            size=up.size,
             width=up.width,
             height=up.height,
             sha256=up.sha256,
         )
+
+
+def _lock_upload_allowance(member: Membership) -> None:
+    # FOR NO KEY UPDATE: serialises uploads per person and per tenant without blocking the inserts that
+    # reference these rows (their foreign-key checks take KEY SHARE locks).
+    list(get_user_model().objects.select_for_update(no_key=True).filter(pk=member.user_id).values_list("pk"))
+    list(Tenant.objects.select_for_update(no_key=True).filter(pk=member.tenant_id).values_list("pk"))
 
 
 def _delete_files(names: Iterable[str]) -> None:
@@ -98,6 +111,42 @@ def _delete_files(names: Iterable[str]) -> None:
             default_storage.delete(name)
         except OSError:
             pass
+
+
+def upload_allowance_errors(member: Membership, sizes: Sequence[int]) -> list[str]:
+    """Why these files may not be attached now, if they may not: the person's hourly allowance (bytes
+    and files, over every tenant) and the tenant's storage quota (bytes of attachments kept)."""
+    if not sizes:
+        return []
+    errors = []
+    new_bytes, new_files = sum(sizes), len(sizes)
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    recent = Attachment.objects.filter(uploaded_by=member.user, created__gte=hour_ago).aggregate(
+        bytes=Sum("size"), files=Count("id")
+    )
+    used_bytes, used_files = recent["bytes"] or 0, recent["files"]
+    per_hour = settings.FEEDS_UPLOAD_BYTES_PER_HOUR
+    if used_bytes + new_bytes > per_hour:
+        errors.append(
+            f"You can attach {uploads.size_label(per_hour)} of files per hour; you have attached "
+            f"{uploads.size_label(used_bytes)} in the last hour and these files are "
+            f"{uploads.size_label(new_bytes)}. Try again later."
+        )
+    files_per_hour = settings.FEEDS_UPLOAD_FILES_PER_HOUR
+    if used_files + new_files > files_per_hour:
+        errors.append(
+            f"You can attach {files_per_hour} files per hour; you have attached {used_files} in the last "
+            f"hour and this post has {new_files}. Try again later."
+        )
+    quota = settings.FEEDS_TENANT_STORAGE_BYTES
+    stored = Attachment.objects.filter(tenant=member.tenant).aggregate(total=Sum("size"))["total"] or 0
+    if stored + new_bytes > quota:
+        errors.append(
+            f"This workspace's file storage is full: {uploads.size_label(stored)} of "
+            f"{uploads.size_label(quota)} used, and these files need {uploads.size_label(new_bytes)}. "
+            "Delete old attachments or ask an admin to raise the limit."
+        )
+    return errors
 
 
 def check_create_post(
@@ -135,6 +184,8 @@ def check_create_post(
     file_errors: list[str] = []
     if len(files) > settings.FEEDS_MAX_FILES_PER_POST:
         file_errors.append(f"Attach at most {settings.FEEDS_MAX_FILES_PER_POST} files.")
+    elif allowance := upload_allowance_errors(member, [getattr(f, "size", 0) or 0 for f in files]):
+        file_errors.extend(allowance)  # checked before reading a byte of them
     else:
         for f in files:
             try:
@@ -161,10 +212,15 @@ def do_create_post(
 ) -> Post:
     """Write the post, its placements, mentions, attachments (files stored now, removed again if the
     transaction fails here) and the audit event `feeds.post_create`; auto-follow the subject; fan out
-    after commit."""
+    after commit. With uploads, the person's and the tenant's rows are locked and the upload allowance
+    checked again, so concurrent posts cannot together pass the quota (ValidationError on "files")."""
     saved: list[str] = []
     try:
         with transaction.atomic():
+            if uploads:
+                _lock_upload_allowance(member)
+                if errors := upload_allowance_errors(member, [u.size for u in uploads]):
+                    raise ValidationError({"files": errors})
             named = _members_named(member.tenant, mentioned_usernames(body))
             post = Post.objects.create(
                 tenant=member.tenant,

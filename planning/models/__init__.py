@@ -1,3 +1,4 @@
+from .imports import ImportJob
 from .master import (
     Actual,
     Brand,
@@ -39,6 +40,7 @@ __all__ = [
     "Event",
     "Facility",
     "FacilityKind",
+    "ImportJob",
     "InventorySnapshot",
     "OrderStatus",
     "Plan",

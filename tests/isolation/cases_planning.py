@@ -20,6 +20,7 @@ ROUTES = [
     RouteCase("planning:accuracy"),
     RouteCase("planning:import", methods=("GET", "POST"), data={"kind": "products"}),
     RouteCase("planning:import_template"),
+    RouteCase("planning:import_job"),
     RouteCase("planning:shared_details", external_ok=True),
     RouteCase("api_keys:list", methods=("GET", "POST"), data={"name": "sneaky"}),
     RouteCase("api_keys:revoke", methods=("POST",)),
@@ -54,6 +55,14 @@ for kind in ("products", "customers", "facilities", "sales_orders", "inventory",
     ROUTES.append(RouteCase(f"planning_api:{kind}_bulk", methods=("POST",), data={"items": []}))
 
 
+def _import_job(world):
+    from planning.models import ImportJob
+
+    return ImportJob.objects.create(
+        tenant=world.tenant, created_by=world.admin.user, kind="products", file_name="victim.csv", size=1
+    )
+
+
 def _api_key(world):
     from sopsocial.api.actions import do_create_api_key
 
@@ -72,6 +81,7 @@ KWARGS = {
     "order_id": lambda w: w.once("order", lambda: pf.make_order(w.tenant, number="SO-VICTIM")).pk,
     "api_key_id": lambda w: w.once("api_key", lambda: _api_key(w)).pk,
     "kind": lambda w: "products",  # an import kind: the template route's own segment
+    "import_job_id": lambda w: w.once("import_job", lambda: _import_job(w)).pk,
 }
 
 PUBLIC_ROUTES = {"api:openapi", "api:docs"}

@@ -74,13 +74,14 @@ class Command(BaseCommand):
                 .first()
             )
         try:
-            table = imports.read_table(
-                path,
-                Path(path).read_bytes(),
-                kind=kind,
-                numbers=options["numbers"],
-                round_to_cents=options["round_to_cents"],
-            )
+            with open(path, "rb") as source:  # an XLSX is checked (imports.check_workbook) before reading
+                table = imports.read_table(
+                    path,
+                    source,
+                    kind=kind,
+                    numbers=options["numbers"],
+                    round_to_cents=options["round_to_cents"],
+                )
         except (OSError, ValueError) as e:
             raise CommandError(str(e)) from None
         for note in table.notes:
