@@ -426,6 +426,9 @@ def read_table(upload_name, data, *, kind=None, numbers="auto", round_to_cents=F
     except (zipfile.BadZipFile, InvalidFileException):
         raise ValueError("The file is not a readable .xlsx workbook (it may be damaged).") from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, KeyError) as e:
+        if "out of memory" in str(e):
+            # pandas' C tokenizer reports an allocation failure as a parse error: it is the memory limit
+            raise MemoryError(str(e)) from None
         raise ValueError(f"The file could not be read: {e}") from None
     except ValueError as e:
         raise ValueError(str(e)) from None
