@@ -321,3 +321,16 @@ def create_subject_shared(tenant, admin, partner):
         order = create_subject(tenant=tenant, kind="sales_order", title="SO-1001")
         do_share_subject(admin, order, partner)
     return order
+
+
+@pytest.mark.django_db
+def test_the_workspace_picker_links_staff_to_the_operator_screen_and_marks_suspended_workspaces(
+    client, operator, tenant
+):
+    member = MembershipFactory(tenant=tenant, user=operator)
+    do_suspend_tenant(tenant, actor=operator)
+    client.force_login(operator)
+    page = client.get(reverse("site:tenants")).content.decode()
+    assert reverse("operator:tenants") in page and "access suspended" in page
+    client.force_login(MembershipFactory(tenant=member.tenant).user)
+    assert reverse("operator:tenants") not in client.get(reverse("site:tenants")).content.decode()
