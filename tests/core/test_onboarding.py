@@ -334,3 +334,21 @@ def test_the_workspace_picker_links_staff_to_the_operator_screen_and_marks_suspe
     assert reverse("operator:tenants") in page and "access suspended" in page
     client.force_login(MembershipFactory(tenant=member.tenant).user)
     assert reverse("operator:tenants") not in client.get(reverse("site:tenants")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_operator_screen_takes_the_same_queries_for_2_or_12_companies(client, operator):
+    from ..queries import assert_queries
+
+    client.force_login(operator)
+    counts = []
+    for total in (2, 12):
+        while Tenant.objects.count() < total:
+            tenant = TenantFactory()
+            MembershipFactory(tenant=tenant)
+        # session, user, the operator's own memberships (menu), the companies with their counts (one
+        # grouped query): the same whatever their number
+        with assert_queries(4) as ctx:
+            assert client.get(reverse("operator:tenants")).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts == [4, 4]
