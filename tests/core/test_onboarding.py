@@ -352,3 +352,39 @@ def test_the_operator_screen_takes_the_same_queries_for_2_or_12_companies(client
             assert client.get(reverse("operator:tenants")).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts == [4, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_manage_py_create_tenant_exits_non_zero_with_a_message_and_no_traceback():
+    """The real command line: a duplicate slug and a bad address end with status 1 and one line saying
+    why, not a Python traceback."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    TenantFactory(slug="taken", name="Taken Ltd")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:
+        pytest.skip("the command needs the test database to be a file or a server")
+    root = Path(__file__).resolve().parents[2]
+    for args, problem in (
+        (["--slug", "taken", "--name", "Again", "--admin-email", "a@b.example"], "already exists"),
+        (["--slug", "fresh", "--name", "Fresh", "--admin-email", "nope"], "is not an e-mail address"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "manage.py", "create_tenant", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 1
+        assert problem in run.stderr and "Traceback" not in run.stderr
+    assert list(Tenant.objects.values_list("slug", flat=True)) == ["taken"]
