@@ -40,6 +40,21 @@ def test_owner_pickers_and_lists_show_names_and_addresses_not_usernames(client, 
     assert "Priya Shah" in listing and "pshah42" not in listing
 
 
+def test_the_alert_owner_picker_shows_names_and_addresses(client, admin_member):
+    from ..alerts.factories import make_alert, make_rule
+
+    MembershipFactory(
+        tenant=admin_member.tenant,
+        user=UserFactory(
+            username="pshah42", first_name="Priya", last_name="Shah", email="priya@acme.example"
+        ),
+    )
+    alert = make_alert(make_rule(admin_member.tenant))
+    client.force_login(admin_member.user)
+    page = client.get(alert.get_absolute_url()).content.decode()
+    assert "Priya Shah (priya@acme.example)</option>" in page and "pshah42" not in page
+
+
 def test_a_forwards_trail_entry_names_its_recipients(client, admin_member):
     tenant = admin_member.tenant
     sam = MembershipFactory(
