@@ -25,7 +25,16 @@ from .verbs import AlertsVerb
 if TYPE_CHECKING:
     from sopsocial.tenancy.models import Membership
 
-RULE_FIELDS = ("name", "kind", "params", "scope", "severity", "min_consecutive_weeks", "enabled")
+RULE_FIELDS = (
+    "name",
+    "kind",
+    "params",
+    "scope",
+    "severity",
+    "min_consecutive_weeks",
+    "enabled",
+    "visible_to_partners",
+)
 
 
 def clean_rule(
@@ -38,6 +47,7 @@ def clean_rule(
     severity: str,
     min_consecutive_weeks: int | str = 1,
     enabled: bool = True,
+    visible_to_partners: bool = False,
     rule: ExceptionRule | None = None,
 ) -> dict[str, Any]:
     errors: dict[str, Any] = {}
@@ -84,6 +94,7 @@ def clean_rule(
         "severity": severity,
         "min_consecutive_weeks": min_weeks,
         "enabled": bool(enabled),
+        "visible_to_partners": bool(visible_to_partners),
     }
 
 

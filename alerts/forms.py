@@ -22,6 +22,12 @@ class RuleForm(forms.Form):
         help_text="Ignore blips shorter than this.",
     )
     enabled = forms.BooleanField(required=False, initial=True, label="On")
+    visible_to_partners = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Visible to partners with whom the subject is shared",
+        help_text="Off: its alerts are internal, never shown to partner users.",
+    )
 
     def __init__(self, *args, tenant, kind=None, rule=None, **kwargs):
         if rule is not None and "initial" not in kwargs:
@@ -30,6 +36,7 @@ class RuleForm(forms.Form):
                 "kind": rule.kind,
                 "severity": rule.severity,
                 "enabled": rule.enabled,
+                "visible_to_partners": rule.visible_to_partners,
                 "min_consecutive_weeks": rule.min_consecutive_weeks,
                 **{f"p_{k}": v for k, v in rule.params.items()},
                 **{f"s_{k}": v for k, v in rule.scope.items()},
@@ -85,6 +92,7 @@ class RuleForm(forms.Form):
             "severity": data["severity"],
             "min_consecutive_weeks": data["min_consecutive_weeks"],
             "enabled": data["enabled"],
+            "visible_to_partners": data["visible_to_partners"],
             "params": {p.name: data.get(f"p_{p.name}") for p in KINDS[data["kind"]].params},
             "scope": {k[2:]: v for k, v in data.items() if k.startswith("s_") and v},
         }

@@ -36,6 +36,9 @@ class ExceptionRule(HasSubject):
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     min_consecutive_weeks = models.PositiveSmallIntegerField(default=1)
     enabled = models.BooleanField(default=True)
+    # Off: its alerts are internal (never shown to partner users). On: an alert also reaches the users of
+    # partners with whom its main subject is shared (pages, feeds, notifications).
+    visible_to_partners = models.BooleanField(default=False)
     is_deleted = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -10,6 +10,15 @@ from sopsocial.tenancy.models import Membership, Tenant
 from .models import LIVE_STATUSES, Alert, ExceptionRule
 
 
+def partner_visible(alerts: QuerySet[Alert], member: Membership) -> QuerySet[Alert]:
+    """What a partner user may see of `alerts`: only those of rules marked visible to partners, whose
+    main subject is shared with the user's organisation. Internal alerts never reach partners."""
+    return alerts.filter(
+        rule__visible_to_partners=True,
+        subject__shares__partner_id=member.partner_id,  # type: ignore[misc]  # external: partner_id is set
+    )
+
+
 def alerts_for(
     member: Membership,
     *,
@@ -21,7 +30,7 @@ def alerts_for(
 ) -> QuerySet[Alert]:
     alerts = Alert.objects.filter(tenant=member.tenant).select_related("tenant", "rule", "subject", "owner")
     if member.is_external:
-        alerts = alerts.filter(subject__shares__partner_id=member.partner_id)  # type: ignore[misc]  # external: partner_id is set
+        alerts = partner_visible(alerts, member)
     if status == "live":
         alerts = alerts.filter(status__in=LIVE_STATUSES)
     elif status:

@@ -29,8 +29,10 @@ def _list_filters(request):
     }
 
 
-@tenant_view(allow_external=True)
+@tenant_view
 def alert_list(request, member):
+    """The tenant's alerts: internal (a partner user gets 404, and sees the partner-visible alerts of
+    what is shared with them on those subjects' pages and in their feed)."""
     filters = _list_filters(request)
     alerts = list(alerts_for(member, **filters)[:PAGE_SIZE])
     context = {

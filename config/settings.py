@@ -198,6 +198,11 @@ LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Password-reset requests per hour from one client address, and for one e-mail address.
 PASSWORD_RESET_LIMIT_PER_HOUR = int(env("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
+# Self-service sign-up at /signup/ (a new organisation creates its tenant after verifying its e-mail
+# address). Off: /signup/ does not exist (404) and companies are started by staff (create_tenant,
+# /operator/). Requests per hour from one client address, and for one e-mail address.
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", False)
+SIGNUP_LIMIT_PER_HOUR = int(env("SIGNUP_LIMIT_PER_HOUR", "5"))
 
 # --- Security headers ------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sopsocial.tenancy import signup_views
 from sopsocial.tenancy import views as tenancy_views
 from sopsocial.tenancy.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
@@ -33,6 +34,9 @@ urlpatterns = [
     path("accounts/password_reset/", tenancy_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invite/<str:token>/", tenancy_views.accept_invitation, name="accept_invitation"),
+    path("signup/", signup_views.signup, name="signup"),
+    path("signup/verify/<str:token>/", signup_views.signup_verify, name="signup_verify"),
+    path("operator/", include("sopsocial.tenancy.operator_urls")),
     path("platform-admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/", include("sopsocial.api.urls")),

@@ -13,7 +13,9 @@ from .live import group_name
 @database_sync_to_async
 def _membership(user, tenant_slug):
     return (
-        Membership.objects.filter(user=user, tenant__slug=tenant_slug, is_active=True)
+        Membership.objects.filter(
+            user=user, tenant__slug=tenant_slug, is_active=True, tenant__suspended_at__isnull=True
+        )
         .values_list("tenant_id", flat=True)
         .first()
     )

@@ -31,7 +31,9 @@ def push_item(item_id, user_ids):
     # Only the audience (partner or staff) is read off these rows: no related rows joined.
     members = {
         m.user_id: m
-        for m in Membership.objects.filter(tenant_id=item.tenant_id, user_id__in=user_ids, is_active=True)
+        for m in Membership.objects.filter(
+            tenant_id=item.tenant_id, user_id__in=user_ids, is_active=True, tenant__suspended_at__isnull=True
+        )
     }
     entries = {
         e.user_id: e

@@ -50,7 +50,9 @@ def _still_readable(tenant_id: int, user_id: int, item_ids: Iterable[int]) -> se
     """The ids among `item_ids` that the user may read now (active member, item not deleted, and for a
     partner user still shared with their organisation)."""
     member = (
-        Membership.objects.filter(tenant_id=tenant_id, user_id=user_id, is_active=True)
+        Membership.objects.filter(
+            tenant_id=tenant_id, user_id=user_id, is_active=True, tenant__suspended_at__isnull=True
+        )
         .select_related("tenant", "partner")
         .first()
     )

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from sopsocial.tenancy.forms import person_label
+
 from .models import (
     Brand,
     Customer,
@@ -32,9 +34,14 @@ class TenantModelForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].queryset = model.objects.filter(tenant=tenant)
         if "owner" in self.fields:
-            self.fields["owner"].queryset = get_user_model().objects.filter(
-                memberships__tenant=tenant, memberships__is_active=True, memberships__partner__isnull=True
+            self.fields["owner"].queryset = (
+                get_user_model()
+                .objects.filter(
+                    memberships__tenant=tenant, memberships__is_active=True, memberships__partner__isnull=True
+                )
+                .order_by("first_name", "last_name", "username")
             )
+            self.fields["owner"].label_from_instance = person_label
 
     def _unique(self, field, message):
         value = self.cleaned_data.get(field)

@@ -6,6 +6,7 @@ the object. A partner reaches a shared object through the generic subject page i
 is not necessarily shared) and, for an order, its lines: what a 3PL needs to ship it.
 """
 
+from django.contrib.auth.models import AbstractUser
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -43,9 +44,13 @@ SHARED_FIELDS = {
 
 
 def display_value(obj, field):
-    """A field as people read it: a choice's label ("Shipped"), not its stored value ("shipped")."""
+    """A field as people read it: a choice's label ("Shipped"), not its stored value ("shipped"); a
+    person (an owner) by their name, not their username."""
     getter = getattr(obj, f"get_{field}_display", None)
-    return getter() if callable(getter) else getattr(obj, field)
+    value = getter() if callable(getter) else getattr(obj, field)
+    if isinstance(value, AbstractUser):
+        return value.get_full_name() or value.get_username()
+    return value
 
 
 @tenant_view(allow_external=True)

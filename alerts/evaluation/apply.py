@@ -12,7 +12,7 @@ import pandas as pd
 from django.utils import timezone
 
 from feeds.actions import do_create_system_item
-from feeds.models import FeedItem
+from feeds.models import FeedItem, Visibility
 from sopsocial.audit.actions import record
 from sopsocial.subjects.models import Subject
 
@@ -155,6 +155,9 @@ def _announce(alert, *, audit_verb, subject_ids, before=None, after=None, feed_v
         verb=feed_verb,
         text=text,
         kind=FeedItem.Kind.SYSTEM if feed_verb == "alert.resolved" else FeedItem.Kind.ALERT,
+        # internal unless the rule is marked visible to partners: then the partners with whom the
+        # alert's main subject is shared receive it too (fan-out and feed reads check the share)
+        visibility=Visibility.PARTNERS if alert.rule.visible_to_partners else Visibility.INTERNAL,
         data={
             "alert_id": alert.pk,
             "severity": alert.severity,

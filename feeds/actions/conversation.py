@@ -168,9 +168,9 @@ def do_forward_post(
         subject=item.subject,
         related=_tagged_subjects(item),
         target=f"item #{item.pk}",
-        # Who it went to and the note are private to them (the forward itself holds them); the trail,
-        # which every colleague can read, only says that it was forwarded and to how many people.
-        after={"recipients": len(people)},
+        # The trail names who it went to (colleagues asked "to whom?"); the note stays private to them
+        # (the forward itself holds it). Partner users never receive forwards, so no partner is named.
+        after={"recipients": sorted(m.display_name for m in people.values())},
     )
     _queue_fan_out(forward)
     return forward

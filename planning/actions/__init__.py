@@ -29,16 +29,19 @@ from .entries import do_replace_entries
 from .loads import do_load_rows
 from .master import do_save_object
 from .versions import (
+    FOUR_EYES_REFUSAL,
     TRANSITIONS,
     check_new_draft_from,
     check_transition,
     do_create_version,
     ensure_plans,
+    four_eyes_refuses,
     lock_plan,
     target_label,
 )
 
 __all__ = [
+    "FOUR_EYES_REFUSAL",
     "MAX_QTY",
     "MAX_TAGGED_PRODUCTS",
     "TRANSITIONS",
@@ -53,6 +56,7 @@ __all__ = [
     "do_save_object",
     "do_set_cell",
     "ensure_plans",
+    "four_eyes_refuses",
     "lock_plan",
     "parse_qty",
     "request_evaluation",

@@ -116,6 +116,35 @@ def check_new_draft_from(
     return version
 
 
+FOUR_EYES_REFUSAL = (
+    "Four eyes: you submitted this version, so someone else must approve it "
+    "(this workspace's setting, changed by an admin in Settings)."
+)
+
+
+def submitter_id(version: PlanVersion) -> int | None:
+    """Who last submitted the version: the actor of its latest `version.submit` audit event."""
+    from sopsocial.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            tenant_id=version.tenant_id, subject_id=version.subject_id, verb=PlanningVerb.VERSION_SUBMIT.value
+        )
+        .order_by("-seq")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def four_eyes_refuses(member: Membership, version: PlanVersion) -> bool:
+    """With the tenant's four-eyes setting on, the person who submitted a version may not approve it."""
+    return (
+        member.tenant.four_eyes
+        and version.status == VersionStatus.SUBMITTED
+        and submitter_id(version) == member.user_id
+    )
+
+
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, Perm, str]] = {
     # action: (from statuses, to status, permission, words)
     "submit": ((VersionStatus.DRAFT,), VersionStatus.SUBMITTED, Perm.EDIT_PLANS, "submit a plan"),
@@ -157,6 +186,8 @@ def check_transition(member: Membership, version: PlanVersion, action: str) -> P
                     ]
                 }
             )
+        if action == "approve" and four_eyes_refuses(member, version):
+            raise ValidationError({"action": [FOUR_EYES_REFUSAL]})
         old = version.status
         now = timezone.now()
         superseded = None

@@ -40,6 +40,7 @@ def grid(request, member, version_id):
     filters = form.cleaned_data
     the_grid = selectors.grid_for(version, **form.grid_filters(), add_product=filters["add_product"])
     can_edit = version.is_editable and can(member, Perm.EDIT_PLANS)
+    four_eyes = actions.four_eyes_refuses(member, version)  # no query unless the setting is on
     _render_cells(
         the_grid,
         reverse("planning:cell", kwargs={"tenant_slug": member.tenant.slug, "version_id": version.pk}),
@@ -54,7 +55,8 @@ def grid(request, member, version_id):
         if can_edit
         else (),
         "can_edit": can_edit,
-        "can_approve": can(member, Perm.APPROVE_VERSIONS),
+        "can_approve": can(member, Perm.APPROVE_VERSIONS) and not four_eyes,
+        "four_eyes_note": actions.FOUR_EYES_REFUSAL if four_eyes else "",
         "can_publish": can(member, Perm.PUBLISH_VERSIONS),
         "query": request.GET.urlencode(),
     }

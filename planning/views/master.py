@@ -201,7 +201,7 @@ def master_list(mk: MasterKind):
                 cond |= Q(**{f"{f}__icontains": q})
             qs = qs.filter(cond)
         page = Paginator(qs, 100).get_page(request.GET.get("page"))
-        rows = [(obj, [getattr(obj, c) for c in mk.columns]) for obj in page]
+        rows = [(obj, [display_value(obj, c) for c in mk.columns]) for obj in page]
         return render(
             request,
             "planning/master_list.html",

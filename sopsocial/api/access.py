@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from sopsocial.pages.params import ascii_int
-from sopsocial.tenancy.access import GUARD_MARKER, View
+from sopsocial.tenancy.access import GUARD_MARKER, SUSPENDED_MESSAGE, View
 from sopsocial.tenancy.models import Membership, Tenant
 from sopsocial.tenancy.policy import Perm, can
 
@@ -47,6 +47,8 @@ def api_view(func: View) -> View:
                 return error_response(401, "Unknown or revoked API key.", field="Authorization")
             if key.tenant.slug != tenant_slug:
                 return error_response(404, "Not found.")
+            if key.tenant.is_suspended:
+                return error_response(403, SUSPENDED_MESSAGE)
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
             request.api_key, request.tenant = key, key.tenant
             request.api_actor = (None, key.actor_label)
@@ -59,6 +61,8 @@ def api_view(func: View) -> View:
             )
             if member is None:
                 return error_response(404, "Not found.")
+            if member.tenant.is_suspended:
+                return error_response(403, SUSPENDED_MESSAGE)
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 if not can(member, Perm.IMPORT_DATA):
                     return error_response(403, "Your role may not write through the API.")

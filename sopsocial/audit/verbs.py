@@ -38,7 +38,13 @@ class CoreVerb(Verb):
     """What the core audits: workspaces, partners, members and invitations, sharing, API keys."""
 
     TENANT_CREATE = ("tenant.create", "created the workspace")
+    TENANT_SUSPEND = ("tenant.suspend", "suspended the workspace")
+    TENANT_REACTIVATE = ("tenant.reactivate", "reactivated the workspace")
+    TENANT_SETTINGS = ("tenant.settings", "changed the workspace settings")
+    TENANT_SIGNUP = ("tenant.signup", "signed the organisation up")
     PARTNER_CREATE = ("partner.create", "added a partner organisation")
+    PARTNER_RENAME = ("partner.rename", "renamed a partner organisation")
+    PARTNER_DEACTIVATE = ("partner.deactivate", "deactivated a partner organisation")
     MEMBER_ADD = ("member.add", "added a member")
     MEMBER_CHANGE_ROLE = ("member.change_role", "changed a member's role")
     MEMBER_REMOVE = ("member.remove", "removed a member")

@@ -70,6 +70,8 @@ def do_share_subject(member: Membership, subject: Subject, partner: Partner) -> 
     """Make a subject visible to a partner organisation's users. Audited."""
     if partner.tenant_id != subject.tenant_id or subject.tenant_id != member.tenant_id:
         raise ValueError("subject, partner and member must share a tenant")
+    if not partner.is_active:
+        raise ValueError("a deactivated partner cannot be shared with")
     _, created = SubjectShare.objects.get_or_create(
         tenant_id=subject.tenant_id, subject=subject, partner=partner
     )

@@ -39,7 +39,7 @@ def subject_page(request, member, subject_id):
 def sharing(request, member, subject_id):
     """Which partner organisations see this subject; who holds `Perm.SHARE_SUBJECTS` (un)shares it."""
     subject = access_subject(member, subject_id)
-    partners = Partner.objects.filter(tenant=member.tenant).order_by("name")
+    partners = Partner.objects.filter(tenant=member.tenant, deactivated_at=None).order_by("name")
     if request.method == "POST":
         raw = request.POST.get("partner", "")
         partner_id = ascii_int(raw)

@@ -18,8 +18,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Partner, Tenant
 from .policy import Perm, can
 
 GUARD_MARKER = "_sopsocial_tenant_guard"
@@ -51,6 +52,17 @@ def _unauthenticated(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
+SUSPENDED_MESSAGE = "This organisation's access is suspended."
+
+
+def suspended_response(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    """403 on every route of a suspended tenant: a page saying so, or JSON for API and htmx calls."""
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    if wants_json or getattr(request, "htmx", False):
+        return JsonResponse({"error": SUSPENDED_MESSAGE}, status=403)
+    return render(request, "tenancy/suspended.html", {"suspended_tenant": tenant}, status=403)
+
+
 def tenant_view(view: View | None = None, *, perm: Perm | None = None, allow_external: bool = False) -> Any:
     """Decorate a view `f(request, member, **kwargs)` served under `/t/<tenant_slug>/`."""
 
@@ -60,6 +72,8 @@ def tenant_view(view: View | None = None, *, perm: Perm | None = None, allow_ext
             if not request.user.is_authenticated:
                 return _unauthenticated(request)
             member = member_for(request.user, tenant_slug)
+            if member.tenant.is_suspended:
+                return suspended_response(request, member.tenant)
             if member.is_external and not allow_external:
                 raise Http404
             if perm is not None and not can(member, perm):
@@ -89,4 +103,11 @@ def access_invitation(member: Membership, invitation_id: int | str) -> Invitatio
     try:
         return Invitation.objects.get(tenant=member.tenant, pk=invitation_id)
     except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_partner(member: Membership, partner_id: int | str) -> Partner:
+    try:
+        return Partner.objects.get(tenant=member.tenant, pk=partner_id)
+    except (Partner.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

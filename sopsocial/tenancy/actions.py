@@ -101,6 +101,8 @@ def check_invite(
         raise ValidationError({"role": "Unknown role."})
     if partner is not None and partner.tenant_id != member.tenant_id:
         raise ValidationError({"partner": "Unknown partner."})
+    if partner is not None and not partner.is_active:
+        raise ValidationError({"partner": f"{partner.name} is deactivated: its people cannot be invited."})
     if Membership.objects.filter(tenant=member.tenant, user__email__iexact=email, is_active=True).exists():
         raise ValidationError({"email": "This person is already a member."})
     return do_create_invitation(
@@ -131,9 +133,18 @@ def do_create_invitation(
         target=email,
         after={"email": email, "role": role, "partner": partner.name if partner else None},
     )
-    link = f"{settings.SITE_URL}/invite/{token}/"
-    transaction.on_commit(lambda: _send_invitation(invitation, link, member.display_name))
+    send_invitation_on_commit(invitation, token, member.display_name)
     return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    """The acceptance address of an invitation, on SITE_URL (never on a request's Host header)."""
+    return f"{settings.SITE_URL}/invite/{token}/"
+
+
+def send_invitation_on_commit(invitation: Invitation, token: str, inviter_name: str) -> None:
+    link = invitation_link(token)
+    transaction.on_commit(lambda: _send_invitation(invitation, link, inviter_name))
 
 
 def _send_invitation(invitation: Invitation, link: str, inviter_name: str) -> None:

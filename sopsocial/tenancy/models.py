@@ -9,12 +9,24 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+    # Set by platform staff on the operator screen: the tenant's people, API keys and live sockets are
+    # refused and no e-mail goes out until it is cleared again. Nothing is deleted.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    four_eyes = models.BooleanField(
+        default=False,
+        verbose_name="Four eyes on plan versions",
+        help_text="The person who submitted a plan version may not approve it.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_suspended(self):
+        return self.suspended_at is not None
 
 
 class Partner(models.Model):
@@ -28,6 +40,8 @@ class Partner(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="partners")
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Deactivating ends its people's access and its shares; the row stays for the audit trail.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +51,10 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_active(self):
+        return self.deactivated_at is None
 
 
 class Role(models.TextChoices):
@@ -115,3 +133,28 @@ class Invitation(models.Model):
     def is_for(self, user):
         """Whether `user` has the address this invitation was sent to (case aside)."""
         return bool(user.email) and user.email.strip().lower() == self.email.strip().lower()
+
+
+class SignupRequest(models.Model):
+    """A self-service sign-up waiting for its e-mail address to be verified (SIGNUP_ENABLED). Nothing
+    else exists until then: the tenant, the account and the admin membership are created when the link
+    is followed. The link is single use; only the SHA-256 of its token is stored, and the password only
+    as Django's hash."""
+
+    organisation = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=50)
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField()
+    password_hash = models.CharField(max_length=256)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"sign-up of {self.organisation} by {self.email}"

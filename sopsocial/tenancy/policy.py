@@ -38,6 +38,7 @@ class Perm(enum.StrEnum):
     MANAGE_RULES = "manage_rules"  # exception rules: create, edit, switch on/off, delete
     MANAGE_PEOPLE = "manage_people"  # invite, change roles, remove members, revoke invitations
     MANAGE_API_KEYS = "manage_api_keys"
+    MANAGE_SETTINGS = "manage_settings"  # the workspace's own settings (four eyes on plan versions)
     VIEW_AUDIT = "view_audit"  # the tenant's audit log, its export and the chain check
     VIEW_TRAIL = "view_trail"  # a subject's audit trail on its page
     DELETE_ANY_POST = "delete_any_post"  # authors delete their own posts; this is everyone else's

@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from . import actions, task_names
+from . import actions, signup_actions, task_names
 
 
 @shared_task(name=task_names.SEND_PASSWORD_RESET_EMAIL)
 def send_password_reset_email(email):
     actions.do_send_password_reset_email(email)
+
+
+@shared_task(name=task_names.SEND_SIGNUP_VERIFICATION)
+def send_signup_verification(signup_id):
+    signup_actions.do_send_signup_verification(signup_id)

@@ -105,3 +105,13 @@ def note_password_reset_request(email, ip):
         _increment(f"throttle:reset:email:{_digest((email or '').strip().lower())}", 3600, extend=False),
     ]
     return max(counts) <= settings.PASSWORD_RESET_LIMIT_PER_HOUR
+
+
+def note_signup_request(email, ip):
+    """Count one sign-up request for `email` from `ip`; False past SIGNUP_LIMIT_PER_HOUR for either
+    within the hour (the same shape as password resets: each request sends an e-mail)."""
+    counts = [
+        _increment(f"throttle:signup:ip:{_digest(ip or 'unknown')}", 3600, extend=False),
+        _increment(f"throttle:signup:email:{_digest((email or '').strip().lower())}", 3600, extend=False),
+    ]
+    return max(counts) <= settings.SIGNUP_LIMIT_PER_HOUR

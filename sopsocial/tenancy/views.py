@@ -4,19 +4,27 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sopsocial.api.errors import add_form_errors
 from sopsocial.pages.chrome import tenant_home_url
 
-from . import actions
-from .access import access_invitation, access_membership, tenant_view
-from .forms import AcceptInvitationForm, InviteForm, RoleForm, ThrottledPasswordResetForm
-from .models import Membership, Role
+from . import actions, partner_actions, tenant_actions
+from .access import access_invitation, access_membership, access_partner, tenant_view
+from .forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    PartnerForm,
+    RenamePartnerForm,
+    RoleForm,
+    TenantSettingsForm,
+    ThrottledPasswordResetForm,
+)
+from .models import Membership, Partner, Role
 from .policy import Perm
 
 
-def _people_context(member, invite_form=None):
+def _people_context(member, invite_form=None, partner_form=None):
     memberships = Membership.objects.filter(tenant=member.tenant).select_related("user", "partner")
     return {
         "active_members": [m for m in memberships if m.is_active],
@@ -26,6 +34,8 @@ def _people_context(member, invite_form=None):
         ),
         "invite_form": invite_form or InviteForm(tenant=member.tenant),
         "roles": Role.choices,
+        "partners": Partner.objects.filter(tenant=member.tenant).order_by("deactivated_at", "name"),
+        "partner_form": partner_form or PartnerForm(),
     }
 
 
@@ -92,6 +102,72 @@ def revoke_invitation(request, member, invitation_id):
     else:
         messages.success(request, f"Invitation of {invitation.email} withdrawn.")
     return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+
+
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
+@require_POST
+def partner_create(request, member):
+    form = PartnerForm(request.POST)
+    if form.is_valid():
+        try:
+            partner = partner_actions.check_create_partner(member, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, f"{partner.name} added. Invite its people with the form on this page.")
+            return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+    context = {**_people_context(member, partner_form=form), "new_invite_link": None}
+    return render(request, "tenancy/people.html", context, status=400)
+
+
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
+@require_POST
+def partner_rename(request, member, partner_id):
+    partner = access_partner(member, partner_id)
+    form = RenamePartnerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("; ".join(e for errs in form.errors.values() for e in errs))
+        old = partner.name
+        partner = partner_actions.check_rename_partner(member, partner, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "Rename refused: " + "; ".join(error.messages))
+    else:
+        messages.success(request, f"{old} is now called {partner.name}.")
+    return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+
+
+@tenant_view(perm=Perm.MANAGE_PEOPLE)
+@require_http_methods(["GET", "POST"])
+def partner_deactivate(request, member, partner_id):
+    """GET says what deactivating will end (its people's access, its shares, pending invitations);
+    POST does it."""
+    partner = access_partner(member, partner_id)
+    if request.method == "POST":
+        try:
+            impact = partner_actions.check_deactivate_partner(member, partner)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{partner.name} is deactivated: {len(impact.people)} people lost access and "
+                f"{impact.shares} shares ended.",
+            )
+        return redirect("tenancy:people", tenant_slug=member.tenant.slug)
+    impact = partner_actions.deactivation_impact(partner)
+    return render(request, "tenancy/partner_deactivate.html", {"partner": partner, "impact": impact})
+
+
+@tenant_view(perm=Perm.MANAGE_SETTINGS)
+@require_http_methods(["GET", "POST"])
+def tenant_settings(request, member):
+    form = TenantSettingsForm(request.POST or None, initial={"four_eyes": member.tenant.four_eyes})
+    if request.method == "POST" and form.is_valid():
+        tenant_actions.do_change_tenant_settings(member, **form.cleaned_data)
+        messages.success(request, "Settings saved.")
+        return redirect("tenancy:settings", tenant_slug=member.tenant.slug)
+    return render(request, "tenancy/settings.html", {"form": form})
 
 
 def accept_invitation(request, token):

@@ -28,6 +28,7 @@ EXPECTED = {
     Perm.MANAGE_RULES: {"admin"},
     Perm.MANAGE_PEOPLE: {"admin"},
     Perm.MANAGE_API_KEYS: {"admin"},
+    Perm.MANAGE_SETTINGS: {"admin"},
     Perm.VIEW_AUDIT: {"admin"},
     Perm.VIEW_TRAIL: {"admin", "planner", "executive", "viewer"},
     Perm.DELETE_ANY_POST: {"admin"},

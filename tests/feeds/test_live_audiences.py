@@ -65,7 +65,7 @@ def test_a_partner_does_not_see_an_item_on_an_unshared_subject_tagged_with_a_sha
     assert "Secret Recipe" not in client.get(f"/t/{tenant.slug}/").content.decode()
 
 
-def test_a_forward_note_stays_private_to_its_recipients_even_in_the_trail(tenant):
+def test_a_forward_note_stays_private_to_its_recipients_and_the_trail_names_them(tenant):
     from sopsocial.audit.selectors import trail_for_subject
 
     sam, priya = MembershipFactory(tenant=tenant, role="executive"), MembershipFactory(tenant=tenant)
@@ -74,7 +74,10 @@ def test_a_forward_note_stays_private_to_its_recipients_even_in_the_trail(tenant
     post = actions.check_create_post(sam, subject=contoso, body="Big order coming")
     actions.check_forward_post(sam, post, recipients=[priya], note="between us: margins are thin")
     events = [e for e in trail_for_subject(contoso) if e.verb == "feeds.post_forward"]
-    assert [e.after for e in events] == [{"recipients": 1}]
+    # issue 14: the trail entry names the recipients ("recipients: 1" told colleagues nothing); the note
+    # itself is still in no audit event
+    assert [e.after for e in events] == [{"recipients": [priya.display_name]}]
+    assert not any("margins" in str(e.after) + str(e.before) + e.target for e in events)
 
 
 def test_a_double_click_on_like_does_not_fail(tenant):

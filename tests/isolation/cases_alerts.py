@@ -8,7 +8,7 @@ def _alert(world):
 
 
 ROUTES = [
-    RouteCase("alerts:list", external_ok=True),
+    RouteCase("alerts:list"),  # internal: partner users see partner-visible alerts on shared subjects
     RouteCase("alerts:alert", external_ok=True),
     RouteCase("alerts:acknowledge", methods=("POST",)),
     RouteCase("alerts:snooze", methods=("POST",), data={"until": "2099-01-01"}),

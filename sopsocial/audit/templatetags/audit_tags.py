@@ -10,6 +10,8 @@ def _show(value):
         value = int(value)
     if isinstance(value, int | float):
         return f"{value:,}"
+    if isinstance(value, list | tuple):  # e.g. a forward's recipients: their names, not a Python list
+        return ", ".join(_show(item) for item in value) if value else "—"
     return str(value)
 
 
