@@ -9,21 +9,19 @@ from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
 
 from .. import actions, forms, imports
-from ..models import PlanVersion
 
 
 @tenant_view(perm=Perm.IMPORT_DATA)
 @require_http_methods(["GET", "POST"])
 def import_file(request, member):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in imports.SPECS else {}
+    form = forms.ImportForm(
+        request.POST or None, request.FILES or None, tenant=member.tenant, initial=initial
+    )
     errors, counts = [], None
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
-        version = None
-        if kind == "plan_entries" and form.cleaned_data.get("version"):
-            version = PlanVersion.objects.filter(
-                tenant=member.tenant, pk=form.cleaned_data["version"]
-            ).first()
+        version = form.cleaned_data["version"] if kind == "plan_entries" else None
         try:
             rows = imports.read_table(upload.name, upload.read())
             clean, errors = imports.validate(member.tenant, kind, rows, first_row=2, version=version)
@@ -46,10 +44,10 @@ def import_file(request, member):
             "errors": errors[:500],
             "error_count": len(errors),
             "counts": counts,
-            "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
-                "plan", "cycle"
-            ),
-            "specs": {k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items()},
+            # sales_orders takes its lines as a list (the API's shape); files use sales_order_lines
+            "specs": {
+                k: [c.name for c in cols] for k, (cols, _key) in imports.SPECS.items() if k != "sales_orders"
+            },
         },
         status=422 if errors or form.errors else 200,
     )
