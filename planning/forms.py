@@ -285,9 +285,10 @@ class VersionForm(forms.Form):
     plan_type = forms.ChoiceField(choices=PlanType.choices, label="Plan")
     name = forms.CharField(max_length=200, required=False)
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, cycles=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cycles = {str(c.pk): c for c in PlanCycle.objects.filter(tenant=tenant)}
+        cycles = PlanCycle.objects.filter(tenant=tenant) if cycles is None else cycles
+        self.cycles = {str(c.pk): c for c in cycles}
         self.fields["cycle"].choices = [(pk, str(c)) for pk, c in self.cycles.items()]
 
     def clean_cycle(self):

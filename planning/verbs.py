@@ -21,6 +21,7 @@ class PlanningVerb(Verb):
     INVENTORY_LOAD = ("planning.inventory_load", "loaded inventory")
     ACTUALS_LOAD = ("planning.actuals_load", "loaded actuals")
     SALES_ORDERS_LOAD = ("planning.sales_orders_load", "loaded sales orders")
+    SALES_ORDER_LINES_LOAD = ("planning.sales_order_lines_load", "loaded sales orders (a row per line)")
     SUPPLIERS_LOAD = ("planning.suppliers_load", "loaded suppliers")
     RESOURCES_LOAD = ("planning.resources_load", "loaded resources")
     RESOURCE_CAPACITY_LOAD = ("planning.resource_capacity_load", "loaded resource capacity")
@@ -63,7 +64,7 @@ _LOADS: dict[str, PlanningVerb] = {
     "inventory": PlanningVerb.INVENTORY_LOAD,
     "actuals": PlanningVerb.ACTUALS_LOAD,
     "sales_orders": PlanningVerb.SALES_ORDERS_LOAD,
-    "sales_order_lines": PlanningVerb.SALES_ORDERS_LOAD,  # the same orders, one file row per line
+    "sales_order_lines": PlanningVerb.SALES_ORDER_LINES_LOAD,
     "suppliers": PlanningVerb.SUPPLIERS_LOAD,
     "resources": PlanningVerb.RESOURCES_LOAD,
     "resource_capacity": PlanningVerb.RESOURCE_CAPACITY_LOAD,
@@ -87,8 +88,6 @@ _MASTER: dict[tuple[str, bool], PlanningVerb] = {
     ("order", False): PlanningVerb.ORDER_UPDATE,
     ("resource", True): PlanningVerb.RESOURCE_CREATE,
     ("resource", False): PlanningVerb.RESOURCE_UPDATE,
-    ("supplier", True): PlanningVerb.SUPPLIER_CREATE,
-    ("supplier", False): PlanningVerb.SUPPLIER_UPDATE,
 }
 
 

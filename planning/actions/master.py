@@ -37,7 +37,7 @@ from sopsocial.subjects.actions import save_with_subject
 from sopsocial.tenancy.models import Partner
 
 from ..models import Brand, Customer, Facility, FacilityKind, Product, Resource, Supplier
-from ..verbs import master_verb
+from ..verbs import PlanningVerb, master_verb
 from ._common import Row, Touched, _plain, _plain_dict
 
 if TYPE_CHECKING:
@@ -279,7 +279,7 @@ def do_save_supplier(
         record(
             tenant=tenant,
             actor=actor,
-            verb=master_verb("supplier", creating),
+            verb=PlanningVerb.SUPPLIER_CREATE if creating else PlanningVerb.SUPPLIER_UPDATE,
             target=name,
             before=before,
             after=after,

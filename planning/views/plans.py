@@ -25,7 +25,7 @@ def _plans_page(request, member, *, cycle_form=None, version_form=None, status=2
             "can_edit": can_edit,
             "can_import": can(member, Perm.IMPORT_DATA),
             "cycle_form": (cycle_form or forms.CycleForm()) if can_edit else None,
-            "version_form": (version_form or forms.VersionForm(tenant=member.tenant))
+            "version_form": (version_form or forms.VersionForm(tenant=member.tenant, cycles=cycles))
             if can_edit and cycles
             else None,
         },
