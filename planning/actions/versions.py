@@ -55,10 +55,33 @@ def check_create_cycle(
     horizon_weeks: int | None,
     first_versions: tuple[str, ...] = (PlanType.DEMAND, PlanType.SUPPLY),
 ) -> tuple[PlanCycle, list[PlanVersion]]:
-    """A new monthly cycle (month, first week, horizon) and its first draft version of each plan type
-    in `first_versions`. The first week may be in the past, so that history can be loaded into it.
-    Refuses (ValidationError keyed by field) a month that already has a cycle."""
+    """A member starts a cycle (the Plans page): `do_start_cycle` as them, if they may edit plans."""
     require(member, Perm.EDIT_PLANS, "create a plan cycle")
+    return do_start_cycle(
+        tenant=member.tenant,
+        month=month,
+        start_week=start_week,
+        horizon_weeks=horizon_weeks,
+        first_versions=first_versions,
+        actor=member.user,
+    )
+
+
+def do_start_cycle(
+    *,
+    tenant: Tenant,
+    month: dt.date | None,
+    start_week: dt.date | None,
+    horizon_weeks: int | None,
+    first_versions: tuple[str, ...] = (PlanType.DEMAND, PlanType.SUPPLY),
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> tuple[PlanCycle, list[PlanVersion]]:
+    """A new monthly cycle (month, first week, horizon) and its first draft version of each plan type
+    in `first_versions`, in one transaction, each audited. The first week may be in the past, so that
+    history can be loaded into it. Refuses (ValidationError keyed by field, nothing written) missing or
+    out-of-range values and a month that already has a cycle. The API (an API key: actor None and its
+    label) calls this; people call `check_create_cycle`."""
     errors: dict[str, list[str]] = {}
     if month is None:
         errors["month"] = ["Choose the cycle's month."]
@@ -74,20 +97,22 @@ def check_create_cycle(
     assert month is not None and start_week is not None and horizon_weeks is not None
     with transaction.atomic():
         cycle = do_create_cycle(
-            tenant=member.tenant,
+            tenant=tenant,
             month=month,
             start_week=start_week,
             horizon_weeks=horizon_weeks,
-            actor=member.user,
+            actor=actor,
+            actor_label=actor_label,
         )
-        plans = ensure_plans(member.tenant)
+        plans = ensure_plans(tenant)
         versions = [
             do_create_version(
-                tenant=member.tenant,
+                tenant=tenant,
                 plan=plans[plan_type],
                 start_week=start_week,
                 weeks=cycle.horizon_weeks,
-                actor=member.user,
+                actor=actor,
+                actor_label=actor_label,
                 cycle=cycle,
             )
             for plan_type in first_versions
@@ -136,9 +161,25 @@ def do_create_cycle(
 def check_create_version(
     member: Membership, *, cycle: PlanCycle, plan_type: str, name: str = ""
 ) -> PlanVersion:
-    """A new empty draft of the demand or supply plan in `cycle`, over the cycle's weeks."""
+    """A member adds a draft to a cycle (the Plans page): `do_add_version` as them."""
     require(member, Perm.EDIT_PLANS, "create a plan version")
-    if cycle.tenant_id != member.tenant.pk:
+    return do_add_version(
+        tenant=member.tenant, cycle=cycle, plan_type=plan_type, name=name, actor=member.user
+    )
+
+
+def do_add_version(
+    *,
+    tenant: Tenant,
+    cycle: PlanCycle,
+    plan_type: str,
+    name: str = "",
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> PlanVersion:
+    """A new empty draft of the demand or supply plan in `cycle`, over the cycle's weeks, audited.
+    ValidationError keyed by field for a cycle of another tenant, an unknown plan type or a bad name."""
+    if cycle.tenant_id != tenant.pk:
         raise ValidationError({"cycle": ["Unknown cycle."]})
     if plan_type not in PlanType.values:
         raise ValidationError({"plan_type": ["Choose demand or supply."]})
@@ -147,11 +188,12 @@ def check_create_version(
         raise ValidationError({"name": ["Use at most 200 characters (no NUL)."]})
     start = cycle.start_week or wk.week_start(cycle.month)
     return do_create_version(
-        tenant=member.tenant,
-        plan=ensure_plans(member.tenant)[plan_type],
+        tenant=tenant,
+        plan=ensure_plans(tenant)[plan_type],
         start_week=start,
         weeks=cycle.horizon_weeks,
-        actor=member.user,
+        actor=actor,
+        actor_label=actor_label,
         name=name,
         cycle=cycle,
     )
@@ -169,6 +211,7 @@ def do_create_version(
     start_week: dt.date,
     weeks: int = 26,
     actor: User | None = None,
+    actor_label: str | None = None,
     based_on: PlanVersion | None = None,
     name: str = "",
     status: str = VersionStatus.DRAFT,
@@ -197,6 +240,7 @@ def do_create_version(
         record(
             tenant=tenant,
             actor=actor,
+            actor_label=actor_label,
             verb=PlanningVerb.VERSION_CREATE,
             subject=version.subject,
             target=version.subject.title,

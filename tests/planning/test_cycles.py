@@ -191,3 +191,27 @@ def test_plan_entries_without_a_version_picked_say_so(tenant, planner_member, cl
     )
     assert response.status_code == 422
     assert "Choose the draft version to load into." in response.content.decode()
+
+
+def test_the_api_path_starts_a_cycle_and_adds_a_version_audited_under_the_keys_label(tenant):
+    cycle, versions = actions.do_start_cycle(
+        tenant=tenant,
+        month=dt.date(2026, 2, 1),
+        start_week=dt.date(2026, 2, 2),
+        horizon_weeks=8,
+        first_versions=(PlanType.DEMAND,),
+        actor_label="API key erp",
+    )
+    extra = actions.do_add_version(
+        tenant=tenant, cycle=cycle, plan_type="supply", name="ERP", actor_label="API key erp"
+    )
+    assert [v.plan.plan_type for v in versions] == ["demand"] and extra.weeks == 8 and extra.name == "ERP"
+    labels = set(
+        AuditEvent.objects.filter(
+            tenant=tenant, verb__in=["planning.cycle_create", "planning.version_create"]
+        ).values_list("actor_label", flat=True)
+    )
+    assert labels == {"API key erp"}
+    with pytest.raises(ValidationError) as e:
+        actions.do_add_version(tenant=tenant, cycle=cycle, plan_type="forecast")
+    assert "plan_type" in e.value.message_dict

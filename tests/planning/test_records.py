@@ -259,3 +259,20 @@ def test_an_empty_list_offers_a_viewer_nothing_it_cannot_do(tenant, client_for):
 def test_new_import_kinds_are_offered_on_the_import_screen(tenant, planner_member, client_for, kind):
     page = client_for(planner_member).get(_url(tenant, "import"), {"kind": kind}).content.decode()
     assert f'<option value="{kind}" selected>' in page
+
+
+@pytest.mark.parametrize("rows", [2, 12])
+def test_the_supplier_and_resource_lists_cost_the_same_queries_whatever_their_length(
+    tenant, planner_member, client_for, world, rows
+):
+    from ..queries import assert_queries
+
+    for i in range(rows):
+        pf.make_supplier(tenant, code=f"S{i}", name=f"Supplier {i}")
+        pf.make_resource(tenant, code=f"R{i}", name=f"Resource {i}", facility=world["facility"])
+    client = client_for(planner_member)
+    for name, queries in (("suppliers", 5), ("resources", 6)):
+        client.get(_url(tenant, name))
+        with assert_queries(queries):
+            page = client.get(_url(tenant, name)).content.decode()
+        assert f"{name[:-1].capitalize()} {rows - 1}" in page
