@@ -276,3 +276,14 @@ def test_the_supplier_and_resource_lists_cost_the_same_queries_whatever_their_le
         with assert_queries(queries):
             page = client.get(_url(tenant, name)).content.decode()
         assert f"{name[:-1].capitalize()} {rows - 1}" in page
+
+
+def test_number_pages_offer_imports_only_to_those_who_may_import(tenant, planner_member, client_for):
+    viewer = MembershipFactory(tenant=tenant, role="viewer")
+    url = _url(tenant, "accuracy")
+    assert "?kind=actuals" in client_for(planner_member).get(url).content.decode()
+    page = client_for(viewer).get(url).content.decode()
+    assert "No actuals yet." in page and "?kind=actuals" not in page and "through the API" not in page
+    published = pf.make_version(tenant, status="published")
+    grid = client_for(planner_member).get(published.get_absolute_url()).content.decode()
+    assert "No cells match" in grid and "import plan entries" not in grid  # a published version is frozen
