@@ -85,9 +85,12 @@ KINDS = {
         Kind(
             "capacity_overload",
             "Capacity overload",
-            "Planned supply above a facility's weekly capacity.",
+            "Each resource's load (planned production of each product made on it x its usage per unit)"
+            " above the resource's weekly capacity, so a bottleneck is found even where the facility has"
+            " room; and a facility's planned supply above its own weekly capacity where that is given.",
             (Param("utilisation_pct", "Load above (% of capacity)", float, 100.0, 1, 1000), HORIZON),
-            dims=("facility_id",),
+            # facility findings carry no resource_id, so their alert keys ("f12") are what they were
+            dims=("resource_id", "facility_id"),
         ),
         Kind(
             "forecast_accuracy",

@@ -24,11 +24,14 @@ from .models import (
     Event,
     Facility,
     ImportJob,
+    PlanCycle,
     PlanVersion,
     Product,
     ProductionJob,
     Promotion,
+    Resource,
     SalesOrder,
+    Supplier,
 )
 
 M = TypeVar("M", bound=Model)
@@ -74,6 +77,18 @@ def access_job(member: Membership, job_id: int | str) -> ProductionJob:
 
 def access_event(member: Membership, event_id: int | str) -> Event:
     return _get(Event.objects.select_related("subject"), member, event_id)
+
+
+def access_resource(member: Membership, resource_id: int | str) -> Resource:
+    return _get(Resource.objects.select_related("subject", "facility", "tenant"), member, resource_id)
+
+
+def access_supplier(member: Membership, supplier_id: int | str) -> Supplier:
+    return _get(Supplier.objects.select_related("partner"), member, supplier_id)
+
+
+def access_cycle(member: Membership, cycle_id: int | str) -> PlanCycle:
+    return _get(PlanCycle.objects.all(), member, cycle_id)
 
 
 def access_version(member: Membership, version_id: int | str) -> PlanVersion:

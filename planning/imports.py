@@ -25,17 +25,18 @@ from django.core.exceptions import ValidationError
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sopsocial.api.errors import error_item
+from sopsocial.tenancy.models import Partner
 
 from . import actions, tables
 from . import weeks as wk
-from .models import Customer, Facility, FacilityKind, OrderStatus, Product
-from .quantities import DECIMAL_POINT, NumberFormat, read_date, read_whole_number
+from .models import Customer, Facility, FacilityKind, OrderStatus, Product, Resource
+from .quantities import DECIMAL_POINT, MAX_QTY, NumberFormat, read_date, read_number, read_whole_number
 
 
 @dataclass(frozen=True)
 class Col:
     name: str
-    type: str = "str"  # str, int, qty, date, week, choice, lines
+    type: str = "str"  # str, int, qty, rate, date, week, choice, lines
     required: bool = True
     max_length: int = 200
     choices: tuple = ()
@@ -107,8 +108,45 @@ SPECS = {
         ],
         ("number",),
     ),
+    # one row per order line, for files (a CSV cell cannot hold a list): rows with the same number are
+    # one order, and must agree on its customer, facility, dates and status
+    "sales_order_lines": (
+        [
+            Col("number", max_length=64),
+            Col("customer", max_length=64),
+            Col("facility", max_length=64),
+            Col("order_date", "date"),
+            Col("ship_date", "date"),
+            Col("status", "choice", required=False, choices=tuple(OrderStatus.values)),
+            Col("sku", max_length=64),
+            Col("qty", "qty"),
+        ],
+        ("number",),
+    ),
+    "suppliers": ([Col("code", max_length=64), Col("name")], ("code",)),
+    "resources": (
+        [
+            Col("code", max_length=64),
+            Col("name"),
+            Col("facility", max_length=64),
+            Col("category", required=False, max_length=100),
+            Col("unit", required=False, max_length=20),
+        ],
+        ("code",),
+    ),
+    "resource_capacity": (
+        [Col("resource", max_length=64), Col("week", "week"), Col("capacity", "qty")],
+        ("resource", "week"),
+    ),
+    "resource_loads": (
+        [Col("resource", max_length=64), Col("sku", max_length=64), Col("usage", "rate")],
+        ("resource", "sku"),
+    ),
 }
 KINDS = tuple(SPECS)
+# kinds that name a facility by code but create it rather than look it up
+_CREATES_OWN_CODE = ("products", "customers", "facilities")
+ORDER_HEADER = ("customer", "facility", "order_date", "ship_date", "status")
 # int columns are PostgreSQL integers: larger values would fail in the database ("out of range")
 INT_MAX = 2147483647
 # a file import is one transaction; past this size it belongs in smaller files (or the API in batches)
@@ -128,6 +166,8 @@ def column_rules(kind):
             what = "a whole number, 0 or more"
         elif c.type == "qty":
             what = "a number, 0 or more, at most two decimals"
+        elif c.type == "rate":
+            what = "a number per unit, 0 or more, at most four decimals"
         elif c.type == "date":
             what = "a date, YYYY-MM-DD"
         elif c.type == "week":
@@ -190,6 +230,18 @@ def _parse(col, value, fmt=DECIMAL_POINT):
             return actions.parse_qty(value, col.name, fmt)
         except ValidationError as e:
             raise ValueError(_clause(e.message_dict[col.name][0])) from None
+    if col.type == "rate":
+        # a usage per unit (hours per case): not negative, up to four decimals (a 20-minute step is 0.3333)
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise ValueError("must be a number")
+        number = read_number(value, fmt)
+        if number < 0:
+            raise ValueError("must be a number, not negative")
+        if number > MAX_QTY:
+            raise ValueError("is too large")
+        if number != number.quantize(Decimal("0.0001")):
+            raise ValueError("has more than four decimals")
+        return number.quantize(Decimal("0.0001"))
     if col.type in ("date", "week"):
         day = read_date(value)
         return wk.week_start(day) if col.type == "week" else day
@@ -217,14 +269,70 @@ def _clause(message):
     return message if message[:1] == "“" else message[:1].lower() + message[1:]
 
 
+def _group_order_lines(rows, first_row, errors):
+    """Flat order-line rows -> sales_orders rows (one per number, lines in file order) and the file row
+    number of each order's first line. Rows that disagree with their order's first line are errors."""
+    columns = {c.name: c for c in SPECS["sales_order_lines"][0]}
+    orders, numbers = {}, {}
+    for index, raw in enumerate(rows):
+        n = first_row + index
+        if not isinstance(raw, dict):
+            errors.add(n, None, "must be an object")
+            continue
+        unknown = set(raw) - set(columns)
+        for name in sorted(unknown):
+            errors.add(n, name, "is not a known column")
+        number = raw.get("number")
+        try:
+            number = _parse(columns["number"], number)
+        except ValueError as e:
+            errors.add(n, "number", f"number {e}")
+            continue
+        if unknown:
+            continue
+        line = {"sku": raw.get("sku"), "qty": raw.get("qty")}
+        header = {k: raw.get(k) for k in ("number", *ORDER_HEADER)}
+        if number not in orders:
+            orders[number], numbers[number] = {**header, "lines": [line]}, n
+            continue
+        first = orders[number]
+        differs = [k for k in ORDER_HEADER if (first[k] or "") != (header[k] or "")]
+        for k in differs:
+            errors.add(n, k, f"{k} differs from row {numbers[number]} of order {number}")
+        if not differs:
+            first["lines"].append(line)
+    return list(orders.values()), list(numbers.values())
+
+
 def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT):
     """(clean rows, errors). Nothing is written. Row numbers start at `first_row`; numbers are read
     by `fmt` (decimal point or comma, rounding to cents or not)."""
+    if kind == "sales_order_lines":
+        errors = Errors()
+        grouped, row_numbers = _group_order_lines(rows, first_row, errors)
+        clean, order_errors = validate(tenant, "sales_orders", grouped, first_row=0, fmt=fmt)
+        for e in order_errors:
+            errors.add(row_numbers[e["row"]] if e["row"] is not None else None, e["field"], e["message"])
+        return ([] if errors else clean), errors
     columns, key = SPECS[kind]
     errors, clean, seen = Errors(), [], {}
     products = {p.sku: p for p in Product.objects.filter(tenant=tenant).select_related("subject")}
     customers = {c.code: c for c in Customer.objects.filter(tenant=tenant).select_related("subject")}
     facilities = {f.code: f for f in Facility.objects.filter(tenant=tenant).select_related("subject")}
+    resources = (
+        {r.code: r for r in Resource.objects.filter(tenant=tenant).select_related("subject", "facility")}
+        if kind in ("resource_capacity", "resource_loads")
+        else {}
+    )
+    # suppliers: partner name (lower case) -> the code of the supplier it is, or None for other partners
+    partner_names = (
+        {
+            name.lower(): code
+            for name, code in Partner.objects.filter(tenant=tenant).values_list("name", "supplier__code")
+        }
+        if kind == "suppliers"
+        else {}
+    )
     if kind == "plan_entries":
         if version is None:
             errors.add(None, "version", "Choose the draft version to load into.")
@@ -254,12 +362,9 @@ def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT
             ("sku", products, "product SKU"),
             ("customer", customers, "customer code"),
             ("facility", facilities, "facility code"),
+            ("resource", resources, "resource code"),
         ):
-            if (
-                field in row
-                and row[field] is not None
-                and kind not in ("products", "customers", "facilities")
-            ):
+            if field in row and row[field] is not None and kind not in _CREATES_OWN_CODE:
                 obj = table.get(row[field])
                 if obj is None:
                     errors.add(n, field, f"unknown {label} “{row[field]}”")
@@ -284,6 +389,12 @@ def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT
                     ok = False
             if row["ship_date"] < row["order_date"]:
                 errors.add(n, "ship_date", "ship_date is before order_date")
+                ok = False
+        if kind == "suppliers" and ok:
+            # a supplier is a partner organisation, and partner names are unique (whatever the case)
+            owner = partner_names.get(row["name"].lower(), row["code"])
+            if owner != row["code"]:
+                errors.add(n, "name", f"another partner is already named “{row['name']}”")
                 ok = False
         if kind == "customers" and ok and row.get("owner"):
             from django.contrib.auth import get_user_model

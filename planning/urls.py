@@ -1,12 +1,24 @@
 from django.urls import path
 
 from . import shared_views
-from .views import grid, imports, master, numbers
+from .views import grid, imports, master, numbers, orders, plans, resources, suppliers
 
 app_name = "planning"
 
 urlpatterns = [
-    path("planning/", grid.versions, name="versions"),
+    path("planning/", plans.versions, name="versions"),
+    path("planning/cycles/new/", plans.cycle_new, name="cycle_new"),
+    path("planning/versions/new/", plans.version_new, name="version_new"),
+    path("planning/orders/new/", orders.order_new, name="order_new"),
+    path("planning/suppliers/", suppliers.supplier_list, name="suppliers"),
+    path("planning/suppliers/new/", suppliers.supplier_edit, name="supplier_new"),
+    path("planning/suppliers/<int:supplier_id>/edit/", suppliers.supplier_edit, name="supplier_edit"),
+    path(
+        "planning/resources/<int:resource_id>/capacity/",
+        resources.resource_capacity,
+        name="resource_capacity",
+    ),
+    path("planning/resources/<int:resource_id>/usage/", resources.resource_usage, name="resource_usage"),
     path("planning/versions/<int:version_id>/", grid.grid, name="grid"),
     path("planning/versions/<int:version_id>/export/", grid.grid_export, name="grid_export"),
     path("planning/versions/<int:version_id>/cell/", grid.cell, name="cell"),

@@ -7,6 +7,7 @@ class PlanningVerb(Verb):
     CELL_CHANGE = ("planning.cell_change", "changed a plan cell")
     ENTRIES_LOAD = ("planning.entries_load", "loaded plan numbers")
     PLAN_CREATE = ("planning.plan_create", "created a plan")
+    CYCLE_CREATE = ("planning.cycle_create", "created a plan cycle")
     VERSION_CREATE = ("planning.version_create", "created a plan version")
     VERSION_SUBMIT = ("planning.version_submit", "submitted for approval")
     VERSION_APPROVE = ("planning.version_approve", "approved")
@@ -22,6 +23,11 @@ class PlanningVerb(Verb):
     SALES_ORDERS_LOAD = ("planning.sales_orders_load", "loaded sales orders")
     # A big import file handed to the worker (`import_jobs.do_queue_import`); its rows are a load above.
     IMPORT_QUEUE = ("planning.import_queue", "queued an import file")
+    SALES_ORDER_LINES_LOAD = ("planning.sales_order_lines_load", "loaded sales orders (a row per line)")
+    SUPPLIERS_LOAD = ("planning.suppliers_load", "loaded suppliers")
+    RESOURCES_LOAD = ("planning.resources_load", "loaded resources")
+    RESOURCE_CAPACITY_LOAD = ("planning.resource_capacity_load", "loaded resource capacity")
+    RESOURCE_LOADS_LOAD = ("planning.resource_loads_load", "loaded resource usage per product")
     # Master data saved one object at a time (`master.do_save_object`: the edit forms).
     PRODUCT_CREATE = ("planning.product_create", "created a product")
     PRODUCT_UPDATE = ("planning.product_update", "changed a product")
@@ -37,7 +43,11 @@ class PlanningVerb(Verb):
     JOB_UPDATE = ("planning.job_update", "changed a production job")
     EVENT_CREATE = ("planning.event_create", "created an event")
     EVENT_UPDATE = ("planning.event_update", "changed an event")
-    ORDER_UPDATE = ("planning.order_update", "changed a sales order")  # orders are created by the ERP
+    RESOURCE_CREATE = ("planning.resource_create", "created a resource")
+    RESOURCE_UPDATE = ("planning.resource_update", "changed a resource")
+    SUPPLIER_CREATE = ("planning.supplier_create", "created a supplier")
+    SUPPLIER_UPDATE = ("planning.supplier_update", "changed a supplier")
+    ORDER_UPDATE = ("planning.order_update", "changed a sales order")  # created by loads (form, file, API)
     DEMO_LOAD = ("demo.load", "loaded demo data")
 
 
@@ -56,6 +66,11 @@ _LOADS: dict[str, PlanningVerb] = {
     "inventory": PlanningVerb.INVENTORY_LOAD,
     "actuals": PlanningVerb.ACTUALS_LOAD,
     "sales_orders": PlanningVerb.SALES_ORDERS_LOAD,
+    "sales_order_lines": PlanningVerb.SALES_ORDER_LINES_LOAD,
+    "suppliers": PlanningVerb.SUPPLIERS_LOAD,
+    "resources": PlanningVerb.RESOURCES_LOAD,
+    "resource_capacity": PlanningVerb.RESOURCE_CAPACITY_LOAD,
+    "resource_loads": PlanningVerb.RESOURCE_LOADS_LOAD,
 }
 _MASTER: dict[tuple[str, bool], PlanningVerb] = {
     ("product", True): PlanningVerb.PRODUCT_CREATE,
@@ -73,6 +88,8 @@ _MASTER: dict[tuple[str, bool], PlanningVerb] = {
     ("event", True): PlanningVerb.EVENT_CREATE,
     ("event", False): PlanningVerb.EVENT_UPDATE,
     ("order", False): PlanningVerb.ORDER_UPDATE,
+    ("resource", True): PlanningVerb.RESOURCE_CREATE,
+    ("resource", False): PlanningVerb.RESOURCE_UPDATE,
 }
 
 

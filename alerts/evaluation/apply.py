@@ -21,7 +21,7 @@ from ..models import LIVE_STATUSES, SEVERITY_RANK, Alert, AlertStatus, AlertSubj
 from ..verbs import AlertsVerb
 
 ESCALATE_FACTOR = 1.25  # a live alert whose magnitude grows by a quarter is raised again (re-opened)
-DIM_PREFIX = {"product_id": "p", "customer_id": "c", "facility_id": "f", "order_id": "o"}
+DIM_PREFIX = {"product_id": "p", "customer_id": "c", "facility_id": "f", "order_id": "o", "resource_id": "r"}
 
 
 @dataclass
@@ -85,6 +85,8 @@ def describe(rule, row, ctx):
     """(title, summary) in the words a planner uses."""
     names = {dim: ctx.names.get(dim, {}).get(_clean(row.get(dim))) for dim in DIM_PREFIX}
     what = " · ".join(n for n in (names["product_id"], names["customer_id"], names["facility_id"]) if n)
+    if names["resource_id"]:
+        what = " · ".join(n for n in (names["resource_id"], names["facility_id"]) if n)
     if names["order_id"]:
         what = " · ".join(n for n in (names["order_id"], names["customer_id"], names["product_id"]) if n)
     start, end = _clean(row.get("start")), _clean(row.get("end"))
@@ -114,7 +116,7 @@ def describe(rule, row, ctx):
 
 def _subjects_of(row, ctx):
     ids = []
-    for dim in ("order_id", "product_id", "customer_id", "facility_id"):
+    for dim in ("order_id", "resource_id", "product_id", "customer_id", "facility_id"):
         value = _clean(row.get(dim))
         if value is not None and value in ctx.subjects.get(dim, {}):
             ids.append(ctx.subjects[dim][value])

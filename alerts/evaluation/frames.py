@@ -10,7 +10,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planning.frames import read_frame
-from planning.models import Capacity, Customer, Facility, Product, SalesOrder, SalesOrderLine
+from planning.models import (
+    Capacity,
+    Customer,
+    Facility,
+    Product,
+    Resource,
+    ResourceCapacity,
+    ResourceLoad,
+    SalesOrder,
+    SalesOrderLine,
+)
 from planning.outbox import EvaluationScope
 from sopsocial.pages.filters import where_given
 
@@ -93,6 +103,25 @@ def capacity(tenant, sl):
     return frame(qs, ["facility_id", "week", "capacity"], floats=["capacity"], dates=["week"])
 
 
+def resource_loads(tenant, sl):
+    """What making one unit of each product uses of each resource, with the resource's facility."""
+    qs = where_given(
+        ResourceLoad.objects.filter(tenant=tenant),
+        resource__facility_id__in=sl.facility_ids,
+        product_id__in=sl.product_ids,
+    )
+    return frame(
+        qs, ["resource_id", "resource__facility_id", "product_id", "usage"], floats=["usage"]
+    ).rename(columns={"resource__facility_id": "facility_id"})
+
+
+def resource_capacity(tenant, sl):
+    qs = where_given(
+        ResourceCapacity.objects.filter(tenant=tenant), resource__facility_id__in=sl.facility_ids
+    )
+    return frame(qs, ["resource_id", "week", "capacity"], floats=["capacity"], dates=["week"])
+
+
 def order_lines(tenant, sl, statuses, since=None):
     qs = where_given(
         SalesOrderLine.objects.filter(order__tenant=tenant, order__status__in=statuses),
@@ -113,6 +142,7 @@ def subject_maps(tenant, findings):
         "customer_id": (Customer, "name"),
         "facility_id": (Facility, "name"),
         "order_id": (SalesOrder, "number"),
+        "resource_id": (Resource, "name"),
     }
     subjects, names = {}, {}
     for dim, (model, name_field) in models.items():

@@ -130,21 +130,46 @@ def excess(projection, params, first_week, min_weeks=1):
     return runs
 
 
-def capacity_overload(supply, capacity, params, first_week, min_weeks=1):
-    """`supply`: product_id, facility_id, week, qty; `capacity`: facility_id, week, capacity.
-    Weeks without a capacity row are not judged (unknown is not overloaded)."""
-    load = (
-        _within(supply, first_week, params["horizon_weeks"])
-        .groupby(["facility_id", "week"], as_index=False)["qty"]
-        .sum()
-    )
+def capacity_overload(
+    supply, capacity, params, first_week, min_weeks=1, resource_loads=None, resource_capacity=None
+):
+    """Facility level: `supply` (product_id, facility_id, week, qty) summed per facility against
+    `capacity` (facility_id, week, capacity). Resource level, when given: `resource_loads` (resource_id,
+    facility_id, product_id, usage) turns each product's planned supply at the resource's facility into
+    load, summed per resource against `resource_capacity` (resource_id, week, capacity). Weeks without a
+    capacity row are not judged (unknown is not overloaded)."""
+    supply = _within(supply, first_week, params["horizon_weeks"])
+    limit = params["utilisation_pct"] / 100
+    found = []
+    load = supply.groupby(["facility_id", "week"], as_index=False)["qty"].sum()
     both = load.merge(capacity, on=["facility_id", "week"], how="inner")
-    flagged = both[both["qty"] > both["capacity"] * params["utilisation_pct"] / 100]
-    runs = merge_consecutive(
-        flagged, ["facility_id"], min_weeks, agg={"value": ("qty", "max"), "reference": ("capacity", "max")}
+    flagged = both[both["qty"] > both["capacity"] * limit]
+    found.append(
+        merge_consecutive(
+            flagged,
+            ["facility_id"],
+            min_weeks,
+            agg={"value": ("qty", "max"), "reference": ("capacity", "max")},
+        )
     )
-    if runs.empty:
-        return _empty(["facility_id"])
+    if resource_loads is not None and resource_capacity is not None and not resource_loads.empty:
+        used = supply.merge(resource_loads, on=["product_id", "facility_id"], how="inner")
+        used = used.assign(load=used["qty"] * used["usage"])
+        per_resource = used.groupby(["resource_id", "facility_id", "week"], as_index=False)["load"].sum()
+        both = per_resource.merge(resource_capacity, on=["resource_id", "week"], how="inner")
+        flagged = both[both["load"] > both["capacity"] * limit]
+        found.append(
+            merge_consecutive(
+                flagged,
+                ["resource_id", "facility_id"],
+                min_weeks,
+                agg={"value": ("load", "max"), "reference": ("capacity", "max")},
+            )
+        )
+    found = [f for f in found if not f.empty]
+    if not found:
+        return _empty(["resource_id", "facility_id"])
+    runs = pd.concat(found, ignore_index=True)
     runs["change_pct"] = _pct(runs["value"].to_numpy(float), runs["reference"].to_numpy(float))
     runs["magnitude"] = runs["value"] - runs["reference"]
     return runs

@@ -97,12 +97,18 @@ def findings_for(rule, sl, first_week):
         return found, supply_version.subject_id if supply_version else None, _grid_link(supply_version)
     if rule.kind == "capacity_overload":
         version = ps.working_version(tenant, PlanType.SUPPLY)
+        # A load is the sum over every product made at the facility or on the resource: a slice narrowed
+        # to the changed products would see part of it (and resolve a live overload), so capacity is
+        # judged on whole facilities, whatever the products changed.
+        whole = frames.Slice(facility_ids=sl.facility_ids)
         found = rules.capacity_overload(
-            _plan_frame("supply", version, _filters(sl, customers=False)),
+            _plan_frame("supply", version, _filters(whole, customers=False)),
             frames.capacity(tenant, sl),
             p,
             first_week,
             min_weeks,
+            resource_loads=frames.resource_loads(tenant, whole),
+            resource_capacity=frames.resource_capacity(tenant, whole),
         )
         return found, version.subject_id if version else None, _grid_link(version)
     if rule.kind == "forecast_accuracy":

@@ -1,7 +1,8 @@
 """Every planning write, one module per thing written (Zulip's `zerver/actions/` layout):
 
 - `master`: products, customers, facilities, brands... and their Subjects and auto-follows;
-- `versions`: plans, cycles, versions and their workflow (submit, approve, publish, new draft);
+- `versions`: plans, cycles (`check_create_cycle`), versions (`check_create_version`) and their
+  workflow (submit, approve, publish, new draft);
 - `cells`: one plan cell at a time (set, comment; `StaleCell`);
 - `entries`: many plan cells of a draft version at once;
 - `loads`: validated bulk rows of any kind (`do_load_rows`: imports, the ERP API, commands), with
@@ -27,13 +28,19 @@ from ._common import (
 from .cells import StaleCell, check_comment_cell, check_set_cell, do_set_cell
 from .entries import do_replace_entries
 from .loads import do_load_rows
-from .master import do_save_object
+from .master import do_save_object, do_save_supplier
 from .versions import (
     FOUR_EYES_REFUSAL,
+    MAX_HORIZON_WEEKS,
     TRANSITIONS,
+    check_create_cycle,
+    check_create_version,
     check_new_draft_from,
     check_transition,
+    do_add_version,
+    do_create_cycle,
     do_create_version,
+    do_start_cycle,
     ensure_plans,
     four_eyes_refuses,
     lock_plan,
@@ -44,16 +51,23 @@ __all__ = [
     "FOUR_EYES_REFUSAL",
     "MAX_QTY",
     "MAX_TAGGED_PRODUCTS",
+    "MAX_HORIZON_WEEKS",
     "TRANSITIONS",
+    "check_create_cycle",
+    "check_create_version",
     "StaleCell",
     "check_comment_cell",
     "check_new_draft_from",
     "check_set_cell",
     "check_transition",
+    "do_add_version",
+    "do_create_cycle",
     "do_create_version",
+    "do_start_cycle",
     "do_load_rows",
     "do_replace_entries",
     "do_save_object",
+    "do_save_supplier",
     "do_set_cell",
     "ensure_plans",
     "four_eyes_refuses",

@@ -19,12 +19,12 @@ from django.db import transaction
 
 from sopsocial.audit.actions import record
 
-from ..models import Actual, InventorySnapshot, PlanVersion
+from ..models import Actual, InventorySnapshot, PlanVersion, ResourceCapacity, ResourceLoad
 from ..outbox import EvaluationScope
 from ..verbs import load_verb
 from ._common import Row, Touched, request_evaluation
 from .entries import do_replace_entries
-from .master import upsert_customers, upsert_facilities, upsert_products
+from .master import upsert_customers, upsert_facilities, upsert_products, upsert_resources, upsert_suppliers
 from .orders import post_new_orders, upsert_orders
 
 if TYPE_CHECKING:
@@ -32,7 +32,16 @@ if TYPE_CHECKING:
 
     from sopsocial.tenancy.models import Tenant
 
-N = TypeVar("N", InventorySnapshot, Actual)
+N = TypeVar("N", InventorySnapshot, Actual, ResourceCapacity, ResourceLoad)
+# loads whose numbers the alert rules read: each asks alerts to re-evaluate what it touched
+_EVALUATED = (
+    "inventory",
+    "actuals",
+    "sales_orders",
+    "sales_order_lines",
+    "resource_capacity",
+    "resource_loads",
+)
 
 
 def do_load_rows(
@@ -77,7 +86,7 @@ def do_load_rows(
                 after={"source": source, **counts},
                 related=subjects,
             )
-            if kind in ("inventory", "actuals", "sales_orders"):
+            if kind in _EVALUATED:
                 request_evaluation(tenant, f"{kind} {source}", EvaluationScope.touching(**touched))
         if new_orders:
             post_new_orders(tenant, new_orders, actor)
@@ -94,10 +103,12 @@ def _bulk_numbers(
     value_fields: list[str],
     make: Callable[[Row], dict[str, Any]],
 ) -> Touched:
-    products = {r["product"].pk for r in rows}
+    if "resource_id" in key_fields:
+        among = {"resource_id__in": {r["resource"].pk for r in rows}}
+    else:
+        among = {"product_id__in": {r["product"].pk for r in rows}}
     existing = {
-        tuple(getattr(o, f) for f in key_fields): o
-        for o in model.objects.filter(tenant=tenant, product_id__in=products)
+        tuple(getattr(o, f) for f in key_fields): o for o in model.objects.filter(tenant=tenant, **among)
     }
     creates: list[N] = []
     updates: list[N] = []
@@ -118,11 +129,22 @@ def _bulk_numbers(
     model.objects.bulk_update(updates, value_fields, batch_size=2000)
     counts["created"] += len(creates)
     counts["updated"] += len(updates)
-    changed = creates + updates
-    return {
-        "product_ids": sorted({o.product_id for o in changed}),
-        "facility_ids": sorted({o.facility_id for o in changed}),
-    }
+    changed: list[N] = creates + updates
+
+    def ids(field: str) -> list[int]:
+        return sorted({getattr(o, field) for o in changed})
+
+    if "resource_id" in key_fields:
+        # a resource's capacity or usage changed: re-judge its facility, and put the batch on its trail
+        changed_resources = set(ids("resource_id"))
+        unique = list(
+            {r["resource"].pk: r["resource"] for r in rows if r["resource"].pk in changed_resources}.values()
+        )
+        return {
+            "subjects": [r.subject for r in unique],
+            "facility_ids": sorted({r.facility_id for r in unique}),
+        }
+    return {"product_ids": ids("product_id"), "facility_ids": ids("facility_id")}
 
 
 def upsert_inventory(
@@ -167,13 +189,48 @@ def upsert_actuals(
     )
 
 
+def upsert_resource_capacity(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
+    return _bulk_numbers(
+        tenant,
+        ResourceCapacity,
+        rows,
+        counts,
+        progress,
+        ("resource_id", "week"),
+        ["capacity"],
+        lambda r: {"resource_id": r["resource"].pk, "week": r["week"], "capacity": r["capacity"]},
+    )
+
+
+def upsert_resource_loads(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
+    return _bulk_numbers(
+        tenant,
+        ResourceLoad,
+        rows,
+        counts,
+        progress,
+        ("resource_id", "product_id"),
+        ["usage"],
+        lambda r: {"resource_id": r["resource"].pk, "product_id": r["product"].pk, "usage": r["usage"]},
+    )
+
+
 _MASTER_WRITERS = {
     "products": upsert_products,
     "customers": upsert_customers,
     "facilities": upsert_facilities,
+    "resources": upsert_resources,
 }
 _WRITERS = {
     "inventory": upsert_inventory,
     "actuals": upsert_actuals,
     "sales_orders": upsert_orders,
+    "sales_order_lines": upsert_orders,
+    "suppliers": upsert_suppliers,
+    "resource_capacity": upsert_resource_capacity,
+    "resource_loads": upsert_resource_loads,
 }

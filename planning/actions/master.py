@@ -34,9 +34,10 @@ from django.db import transaction
 from feeds import actions as feed_actions
 from sopsocial.audit.actions import changed_fields, record
 from sopsocial.subjects.actions import save_with_subject
+from sopsocial.tenancy.models import Partner
 
-from ..models import Brand, Customer, Facility, FacilityKind, Product
-from ..verbs import master_verb
+from ..models import Brand, Customer, Facility, FacilityKind, Product, Resource, Supplier
+from ..verbs import PlanningVerb, master_verb
 from ._common import Row, Touched, _plain, _plain_dict
 
 if TYPE_CHECKING:
@@ -223,3 +224,82 @@ def upsert_facilities(
         }
 
     return _upsert_master_objects(tenant, Facility, "code", rows, counts, progress, build, creator)
+
+
+def upsert_resources(
+    tenant: Tenant,
+    rows: Sequence[Row],
+    counts: dict[str, int],
+    progress: Callable[[int], object],
+    *,
+    creator: User | None = None,
+) -> Touched:
+    def build(row: Row, obj: Resource | None) -> dict[str, Any]:
+        return {
+            "code": row["code"],
+            "name": row["name"],
+            "facility": row["facility"],
+            "category": row["category"] if row["category"] is not None else (obj.category if obj else ""),
+            "unit": row["unit"] or (obj.unit if obj else "hours"),
+        }
+
+    touched = _upsert_master_objects(tenant, Resource, "code", rows, counts, progress, build, creator)
+    touched["facility_ids"] = sorted({r["facility"].pk for r in rows})
+    return touched
+
+
+# --- suppliers: a Partner organisation (kind supplier) with the code imports and the ERP use ----------
+
+
+def _write_supplier(tenant: Tenant, supplier: Supplier | None, code: str, name: str) -> Supplier:
+    if supplier is None:
+        partner = Partner.objects.create(tenant=tenant, name=name, kind=Partner.Kind.SUPPLIER)
+        return Supplier.objects.create(tenant=tenant, partner=partner, code=code)
+    if supplier.partner.name != name:
+        supplier.partner.name = name
+        supplier.partner.save(update_fields=["name"])
+    if supplier.code != code:
+        supplier.code = code
+        supplier.save(update_fields=["code"])
+    return supplier
+
+
+def do_save_supplier(
+    *, tenant: Tenant, supplier: Supplier | None, code: str, name: str, actor: User | None = None
+) -> Supplier:
+    """Create or rename one supplier (its partner organisation and its code), audited old -> new.
+    Callers validate (`forms.SupplierForm`: codes and partner names unique in the tenant)."""
+    with transaction.atomic():
+        creating = supplier is None
+        before = None if supplier is None else {"code": supplier.code, "name": supplier.partner.name}
+        after = {"code": code, "name": name}
+        if before == after:
+            return supplier  # type: ignore[return-value]  # before is None when supplier is None
+        supplier = _write_supplier(tenant, supplier, code, name)
+        record(
+            tenant=tenant,
+            actor=actor,
+            verb=PlanningVerb.SUPPLIER_CREATE if creating else PlanningVerb.SUPPLIER_UPDATE,
+            target=name,
+            before=before,
+            after=after,
+        )
+    return supplier
+
+
+def upsert_suppliers(
+    tenant: Tenant, rows: Sequence[Row], counts: dict[str, int], progress: Callable[[int], object]
+) -> Touched:
+    existing = {s.code: s for s in Supplier.objects.filter(tenant=tenant).select_related("partner")}
+    for i, row in enumerate(rows):
+        supplier = existing.get(row["code"])
+        if supplier is None:
+            existing[row["code"]] = _write_supplier(tenant, None, row["code"], row["name"])
+            counts["created"] += 1
+        elif supplier.partner.name != row["name"]:
+            _write_supplier(tenant, supplier, row["code"], row["name"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+        progress(i)
+    return {}

@@ -61,6 +61,7 @@ def upsert_orders(
         touched.append(order)
         progress(i)
     return {
+        "subjects": [o.subject for o in touched],  # the batch event is on each order's trail
         "order_ids": [o.pk for o in touched],
         "new_orders": new_orders,
         "customer_ids": sorted({o.customer_id for o in touched}),

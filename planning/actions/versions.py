@@ -44,6 +44,161 @@ def _cycle(tenant: Tenant, day: dt.date) -> PlanCycle:
     return cycle
 
 
+MAX_HORIZON_WEEKS = 104
+
+
+def check_create_cycle(
+    member: Membership,
+    *,
+    month: dt.date | None,
+    start_week: dt.date | None,
+    horizon_weeks: int | None,
+    first_versions: tuple[str, ...] = (PlanType.DEMAND, PlanType.SUPPLY),
+) -> tuple[PlanCycle, list[PlanVersion]]:
+    """A member starts a cycle (the Plans page): `do_start_cycle` as them, if they may edit plans."""
+    require(member, Perm.EDIT_PLANS, "create a plan cycle")
+    return do_start_cycle(
+        tenant=member.tenant,
+        month=month,
+        start_week=start_week,
+        horizon_weeks=horizon_weeks,
+        first_versions=first_versions,
+        actor=member.user,
+    )
+
+
+def do_start_cycle(
+    *,
+    tenant: Tenant,
+    month: dt.date | None,
+    start_week: dt.date | None,
+    horizon_weeks: int | None,
+    first_versions: tuple[str, ...] = (PlanType.DEMAND, PlanType.SUPPLY),
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> tuple[PlanCycle, list[PlanVersion]]:
+    """A new monthly cycle (month, first week, horizon) and its first draft version of each plan type
+    in `first_versions`, in one transaction, each audited. The first week may be in the past, so that
+    history can be loaded into it. Refuses (ValidationError keyed by field, nothing written) missing or
+    out-of-range values and a month that already has a cycle. The API (an API key: actor None and its
+    label) calls this; people call `check_create_cycle`."""
+    errors: dict[str, list[str]] = {}
+    if month is None:
+        errors["month"] = ["Choose the cycle's month."]
+    if start_week is None:
+        errors["start_week"] = ["Choose the first week of the plan."]
+    if horizon_weeks is None or not 1 <= horizon_weeks <= MAX_HORIZON_WEEKS:
+        errors["horizon_weeks"] = [f"The horizon is 1 to {MAX_HORIZON_WEEKS} weeks."]
+    unknown = [t for t in first_versions if t not in PlanType.values]
+    if unknown:
+        errors["plan_types"] = [f"Unknown plan type {unknown[0]!r}: demand or supply."]
+    if errors:
+        raise ValidationError(errors)
+    assert month is not None and start_week is not None and horizon_weeks is not None
+    with transaction.atomic():
+        cycle = do_create_cycle(
+            tenant=tenant,
+            month=month,
+            start_week=start_week,
+            horizon_weeks=horizon_weeks,
+            actor=actor,
+            actor_label=actor_label,
+        )
+        plans = ensure_plans(tenant)
+        versions = [
+            do_create_version(
+                tenant=tenant,
+                plan=plans[plan_type],
+                start_week=start_week,
+                weeks=cycle.horizon_weeks,
+                actor=actor,
+                actor_label=actor_label,
+                cycle=cycle,
+            )
+            for plan_type in first_versions
+        ]
+    return cycle, versions
+
+
+def do_create_cycle(
+    *,
+    tenant: Tenant,
+    month: dt.date,
+    start_week: dt.date,
+    horizon_weeks: int,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> PlanCycle:
+    """The cycle of `month` (first week and horizon), audited. Refuses a month that has one."""
+    first_of_month = wk.month_start(month)
+    with transaction.atomic():
+        # the tenant row serialises cycle creation: two planners creating the same month get one cycle
+        # and one clear refusal, not a unique-violation 500
+        type(tenant).objects.select_for_update().filter(pk=tenant.pk).first()
+        if PlanCycle.objects.filter(tenant=tenant, month=first_of_month).exists():
+            raise ValidationError({"month": [f"There is already a cycle for {first_of_month:%B %Y}."]})
+        cycle = PlanCycle.objects.create(
+            tenant=tenant,
+            month=first_of_month,
+            start_week=wk.week_start(start_week),
+            horizon_weeks=horizon_weeks,
+        )
+        record(
+            tenant=tenant,
+            actor=actor,
+            actor_label=actor_label,
+            verb=PlanningVerb.CYCLE_CREATE,
+            target=str(cycle),
+            after={
+                "month": cycle.month.isoformat(),
+                "start_week": start_week.isoformat(),
+                "horizon_weeks": cycle.horizon_weeks,
+            },
+        )
+    return cycle
+
+
+def check_create_version(
+    member: Membership, *, cycle: PlanCycle, plan_type: str, name: str = ""
+) -> PlanVersion:
+    """A member adds a draft to a cycle (the Plans page): `do_add_version` as them."""
+    require(member, Perm.EDIT_PLANS, "create a plan version")
+    return do_add_version(
+        tenant=member.tenant, cycle=cycle, plan_type=plan_type, name=name, actor=member.user
+    )
+
+
+def do_add_version(
+    *,
+    tenant: Tenant,
+    cycle: PlanCycle,
+    plan_type: str,
+    name: str = "",
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> PlanVersion:
+    """A new empty draft of the demand or supply plan in `cycle`, over the cycle's weeks, audited.
+    ValidationError keyed by field for a cycle of another tenant, an unknown plan type or a bad name."""
+    if cycle.tenant_id != tenant.pk:
+        raise ValidationError({"cycle": ["Unknown cycle."]})
+    if plan_type not in PlanType.values:
+        raise ValidationError({"plan_type": ["Choose demand or supply."]})
+    name = (name or "").strip()
+    if len(name) > 200 or "\x00" in name:
+        raise ValidationError({"name": ["Use at most 200 characters (no NUL)."]})
+    start = cycle.start_week or wk.week_start(cycle.month)
+    return do_create_version(
+        tenant=tenant,
+        plan=ensure_plans(tenant)[plan_type],
+        start_week=start,
+        weeks=cycle.horizon_weeks,
+        actor=actor,
+        actor_label=actor_label,
+        name=name,
+        cycle=cycle,
+    )
+
+
 def lock_plan(plan: Plan) -> Plan:
     """Serialise version numbering and publishing of one plan (call inside transaction.atomic())."""
     return Plan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
@@ -56,10 +211,12 @@ def do_create_version(
     start_week: dt.date,
     weeks: int = 26,
     actor: User | None = None,
+    actor_label: str | None = None,
     based_on: PlanVersion | None = None,
     name: str = "",
     status: str = VersionStatus.DRAFT,
     cycle_day: dt.date | None = None,
+    cycle: PlanCycle | None = None,
 ) -> PlanVersion:
     """A new empty version of `plan` (its subject's parent is the plan's subject). Audited."""
     with transaction.atomic():
@@ -70,7 +227,7 @@ def do_create_version(
         version = PlanVersion(
             tenant=tenant,
             plan=plan,
-            cycle=_cycle(tenant, cycle_day or start_week),
+            cycle=cycle or _cycle(tenant, cycle_day or start_week),
             number=(last.number + 1) if last else 1,
             name=name,
             status=status,
@@ -83,6 +240,7 @@ def do_create_version(
         record(
             tenant=tenant,
             actor=actor,
+            actor_label=actor_label,
             verb=PlanningVerb.VERSION_CREATE,
             subject=version.subject,
             target=version.subject.title,

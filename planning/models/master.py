@@ -282,6 +282,78 @@ class Capacity(models.Model):
         return f"{self.facility_id} {self.week}: {self.capacity}"
 
 
+class Resource(HasSubject):
+    """Something at a facility whose time is limited (a line, an oven, a saw, a team): its capacity is
+    given per week, and each product made on it uses some of it per unit (`ResourceLoad`)."""
+
+    subject_kind = SubjectKind.RESOURCE
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="resources")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="resources")
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=100, blank=True, help_text="A line, an oven, a saw, a team…")
+    unit = models.CharField(max_length=20, default="hours", help_text="What capacity and usage count")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="resource_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+    def subject_title(self):
+        return f"{self.name} at {self.facility.name}"
+
+    def subject_parents(self):
+        return [self.facility]
+
+    def get_absolute_url(self):
+        return _url("resource", self, "resource_id")
+
+
+class ResourceCapacity(models.Model):
+    """How much of a resource's unit (hours, by default) one week offers."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="capacities")
+    week = models.DateField(help_text="ISO week start (Monday)")
+    capacity = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["week"]
+        verbose_name_plural = "resource capacities"
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "week"], name="resource_capacity_unique"),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=0), name="resource_capacity_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "week"], name="rescap_tenant_week")]
+
+    def __str__(self):
+        return f"{self.resource_id} {self.week}: {self.capacity}"
+
+
+class ResourceLoad(models.Model):
+    """The routing in one number: making one unit of `product` uses `usage` of the resource's unit."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="loads")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="resource_loads")
+    usage = models.DecimalField(max_digits=14, decimal_places=4, help_text="Resource units per product unit")
+
+    class Meta:
+        ordering = ["resource", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "product"], name="resource_load_unique"),
+            models.CheckConstraint(condition=models.Q(usage__gte=0), name="resource_load_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} x {self.product_id}: {self.usage}"
+
+
 class Actual(models.Model):
     """Shipped quantity per product x customer x facility x week."""
 

@@ -39,6 +39,10 @@ class PlanCycle(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="plan_cycles")
     month = models.DateField(help_text="First day of the month")
+    # What the cycle plans: its versions start on `start_week` (may be in the past, to load history)
+    # and run `horizon_weeks`. Cycles made before these existed (or on the fly) leave start_week empty.
+    start_week = models.DateField(null=True, blank=True, help_text="ISO week start of the first bucket")
+    horizon_weeks = models.PositiveSmallIntegerField(default=26)
 
     class Meta:
         ordering = ["-month"]

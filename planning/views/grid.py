@@ -1,4 +1,4 @@
-"""The plan grid: versions list, the grid and its export, one cell's panel, save and comment, status
+"""The plan grid: the grid and its export, one cell's panel, save and comment, status
 transitions and new drafts. The grid is internal; what each member may change is asked of
 `sopsocial.tenancy.policy`, and the actions refuse what the member may not do (403)."""
 
@@ -17,18 +17,6 @@ from .. import access, actions, exports, forms, selectors
 from ..cells import Cell
 from ..models import Product
 from ..templatetags.planning_tags import plan_cell
-
-
-@tenant_view
-def versions(request, member):
-    return render(
-        request,
-        "planning/versions.html",
-        {
-            "versions": selectors.versions_for(member.tenant),
-            "can_edit": can(member, Perm.EDIT_PLANS),
-        },
-    )
 
 
 @tenant_view

@@ -14,7 +14,7 @@ from sopsocial.tenancy.policy import Perm
 from .. import actions, forms, imports
 from ..access import access_import_job
 from ..actions.import_jobs import do_queue_import
-from ..models import ImportJob, PlanVersion
+from ..models import ImportJob
 
 RECENT_JOBS = 5
 
@@ -22,15 +22,14 @@ RECENT_JOBS = 5
 @tenant_view(perm=Perm.IMPORT_DATA)
 @require_http_methods(["GET", "POST"])
 def import_file(request, member):
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in imports.SPECS else {}
+    form = forms.ImportForm(
+        request.POST or None, request.FILES or None, tenant=member.tenant, initial=initial
+    )
     errors, counts, notes = [], None, []
     if request.method == "POST" and form.is_valid():
         kind, upload = form.cleaned_data["kind"], form.cleaned_data["file"]
-        version = None
-        if kind == "plan_entries" and form.cleaned_data.get("version"):
-            version = PlanVersion.objects.filter(
-                tenant=member.tenant, pk=form.cleaned_data["version"]
-            ).first()
+        version = form.cleaned_data["version"] if kind == "plan_entries" else None
         try:
             numbers, round_to_cents = form.cleaned_data["numbers"], form.cleaned_data["round_to_cents"]
             # An XLSX workbook's parts are checked here, before anything opens it.
@@ -75,9 +74,7 @@ def import_file(request, member):
             "error_count": len(errors),
             "counts": counts,
             "notes": notes,
-            "drafts": PlanVersion.objects.filter(tenant=member.tenant, status="draft").select_related(
-                "plan", "cycle"
-            ),
+            # files use sales_order_lines (a row per line); sales_orders takes its lines as a list (the API)
             "rules": [(value, label, imports.column_rules(value)) for value, label in forms.ImportForm.KINDS],
             "max_mb": settings.PLANNING_IMPORT_MAX_BYTES / 1024 / 1024,
             "max_rows": imports.IMPORT_MAX_ROWS,

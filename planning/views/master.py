@@ -27,6 +27,7 @@ from ..models import (
     Product,
     ProductionJob,
     Promotion,
+    Resource,
     SalesOrder,
 )
 from ..shared_views import display_value, redirect_partner
@@ -48,7 +49,12 @@ class MasterKind:
     related: tuple[str, ...] = ()  # select_related on the list, so rows cost no queries
     narrow_by: tuple[str, ...] = ()  # foreign keys the list may be narrowed to: ?customer=<id>
     detail_extras: Callable[[Membership, Any], dict] | None = None  # what only this kind's page shows
-    creatable: bool = True  # False for orders: they come from the ERP (API or import)
+    creatable: bool = True  # the generic "new" form; False for orders (their own form, with lines)
+    new_url: str | None = None  # the URL name of a kind's own "new" form (orders)
+    import_kind: str | None = None  # the import screen's (and the API's) kind that loads this kind
+
+    def new_url_name(self) -> str | None:
+        return self.new_url or (f"{self.key}_new" if self.creatable else None)
 
 
 def _product_extras(member, product):
@@ -79,6 +85,16 @@ def _order_extras(member, order):
     }
 
 
+def _resource_extras(member, resource):
+    can_edit = can(member, Perm.EDIT_MASTER_DATA)
+    return {
+        "capacities": resource.capacities.order_by("-week")[:26],
+        "usages": resource.loads.select_related("product"),
+        "capacity_form": forms.ResourceCapacityForm() if can_edit else None,
+        "usage_form": forms.ResourceUsageForm(tenant=member.tenant) if can_edit else None,
+    }
+
+
 def _brand_extras(member, brand):
     return {"products": brand.products.all()}
 
@@ -97,6 +113,7 @@ MASTER_KINDS = {
             search=("sku", "name", "family"),
             related=("brand",),
             detail_extras=_product_extras,
+            import_kind="products",
         ),
         MasterKind(
             key="brand",
@@ -120,6 +137,7 @@ MASTER_KINDS = {
             search=("code", "name"),
             related=("owner",),
             detail_extras=_customer_extras,
+            import_kind="customers",
         ),
         MasterKind(
             key="facility",
@@ -131,6 +149,7 @@ MASTER_KINDS = {
             columns=("code", "name", "kind"),
             search=("code", "name"),
             detail_extras=_facility_extras,
+            import_kind="facilities",
         ),
         MasterKind(
             key="promotion",
@@ -177,6 +196,21 @@ MASTER_KINDS = {
             narrow_by=("customer", "facility"),
             detail_extras=_order_extras,
             creatable=False,
+            new_url="order_new",
+            import_kind="sales_order_lines",
+        ),
+        MasterKind(
+            key="resource",
+            plural="resources",
+            label="Resources",
+            model=Resource,
+            form=forms.ResourceForm,
+            access=access.access_resource,
+            columns=("code", "name", "facility", "category", "unit"),
+            search=("code", "name", "category"),
+            related=("facility",),
+            detail_extras=_resource_extras,
+            import_kind="resources",
         ),
     )
 }
@@ -214,12 +248,27 @@ def master_list(mk: MasterKind):
                 "q": q,
                 "narrowed": [(field, target.pk, target) for field, target in narrowed],
                 "narrow_query": "".join(f"{field}={target.pk}&" for field, target in narrowed),
-                "can_edit": can(member, Perm.EDIT_MASTER_DATA) and mk.creatable,
+                "new_url": _new_url(mk, member),
+                "import_url": _import_url(mk, member),
             },
         )
 
     view.__name__ = f"{mk.key}_list"
     return view
+
+
+def _new_url(mk: MasterKind, member: Membership) -> str | None:
+    name = mk.new_url_name()
+    if name is None or not can(member, Perm.EDIT_MASTER_DATA):
+        return None
+    return reverse(f"planning:{name}", kwargs={"tenant_slug": member.tenant.slug})
+
+
+def _import_url(mk: MasterKind, member: Membership) -> str | None:
+    """The import screen, preset to this kind, for those who may import (its kind has an API too)."""
+    if mk.import_kind is None or not can(member, Perm.IMPORT_DATA):
+        return None
+    return reverse("planning:import", kwargs={"tenant_slug": member.tenant.slug}) + f"?kind={mk.import_kind}"
 
 
 def master_edit(mk: MasterKind):

@@ -19,6 +19,7 @@ class SubjectKind(models.TextChoices):
     PROMOTION = "promotion", "Promotion"
     PRODUCTION_JOB = "production_job", "Production job"
     FACILITY = "facility", "Facility"
+    RESOURCE = "resource", "Resource"
     EVENT = "event", "Event"
     PLAN = "plan", "Plan"
     PLAN_VERSION = "plan_version", "Plan version"

@@ -21,6 +21,21 @@ ROUTES = [
     RouteCase("planning:import", methods=("GET", "POST"), data={"kind": "products"}),
     RouteCase("planning:import_template"),
     RouteCase("planning:import_job"),
+    RouteCase(
+        "planning:cycle_new",
+        methods=("POST",),
+        data={"month": "2026-12", "start_week": "2026-12-07", "horizon_weeks": "26", "demand": "on"},
+    ),
+    RouteCase("planning:version_new", methods=("POST",), data={"plan_type": "demand", "name": "x"}),
+    RouteCase("planning:suppliers"),
+    RouteCase("planning:supplier_new", methods=("GET", "POST"), data={"code": "x", "name": "x"}),
+    RouteCase("planning:supplier_edit", methods=("GET", "POST"), data={"code": "x", "name": "x"}),
+    RouteCase(
+        "planning:resource_capacity",
+        methods=("POST",),
+        data={"first_week": "2026-12-07", "weeks": "1", "capacity": "5"},
+    ),
+    RouteCase("planning:resource_usage", methods=("POST",), data={"product": "1", "usage": "1"}),
     RouteCase("planning:shared_details", external_ok=True),
     RouteCase("api_keys:list", methods=("GET", "POST"), data={"name": "sneaky"}),
     RouteCase("api_keys:revoke", methods=("POST",)),
@@ -37,6 +52,7 @@ for plural, kind in [
     ("jobs", "job"),
     ("events", "event"),
     ("orders", "order"),
+    ("resources", "resource"),
 ]:
     ROUTES += [
         RouteCase(f"planning:{plural}"),
@@ -45,12 +61,12 @@ for plural, kind in [
             f"planning:{kind}_edit", methods=("GET", "POST"), data={"name": "x", "code": "x", "sku": "x"}
         ),
     ]
-    if kind != "order":
-        ROUTES.append(
-            RouteCase(
-                f"planning:{kind}_new", methods=("GET", "POST"), data={"name": "x", "code": "x", "sku": "x"}
-            )
+    # orders have their own "new" form (with lines); every other kind the generic one
+    ROUTES.append(
+        RouteCase(
+            f"planning:{kind}_new", methods=("GET", "POST"), data={"name": "x", "code": "x", "sku": "x"}
         )
+    )
 for kind in ("products", "customers", "facilities", "sales_orders", "inventory", "actuals"):
     ROUTES.append(RouteCase(f"planning_api:{kind}_bulk", methods=("POST",), data={"items": []}))
 
@@ -82,6 +98,8 @@ KWARGS = {
     "api_key_id": lambda w: w.once("api_key", lambda: _api_key(w)).pk,
     "kind": lambda w: "products",  # an import kind: the template route's own segment
     "import_job_id": lambda w: w.once("import_job", lambda: _import_job(w)).pk,
+    "resource_id": lambda w: w.once("resource", lambda: pf.make_resource(w.tenant)).pk,
+    "supplier_id": lambda w: w.once("supplier", lambda: pf.make_supplier(w.tenant)).pk,
 }
 
 PUBLIC_ROUTES = {"api:openapi", "api:docs"}

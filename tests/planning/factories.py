@@ -153,3 +153,20 @@ def make_snapshot(tenant, product, facility, on_hand, safety=0, as_of=MONDAY):
     return InventorySnapshot.objects.create(
         tenant=tenant, product=product, facility=facility, as_of=as_of, on_hand=on_hand, safety_stock=safety
     )
+
+
+def make_resource(tenant, *, code="SAW", name="Saw", facility=None):
+    """A resource written through the resources load (its Subject, under its facility's)."""
+    from planning import imports
+
+    facility = facility or FacilityFactory(tenant=tenant)
+    clean, errors = imports.validate(
+        tenant, "resources", [{"code": code, "name": name, "facility": facility.code}]
+    )
+    assert not errors, errors
+    actions.do_load_rows(tenant, "resources", clean)
+    return tenant.resources.get(code=code)
+
+
+def make_supplier(tenant, *, code="WOOD", name="Wood supplier"):
+    return actions.do_save_supplier(tenant=tenant, supplier=None, code=code, name=name)

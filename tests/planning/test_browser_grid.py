@@ -29,7 +29,9 @@ def world(db):
         tenant, cells=[(p, contoso, leeds, w, 1200) for p in (bran, oat) for w in range(26)]
     )
     pf.make_snapshot(tenant, oat, leeds, 6000, 2500)
+    oven = pf.make_resource(tenant, code="OVEN1", name="Oven 1", facility=leeds)
     return {
+        "resource_url": oven.get_absolute_url(),
         "tenant": tenant,
         "alex": alex,
         "version": version,
@@ -115,8 +117,37 @@ def test_planning_pages_fit_and_pass_axe(live_server, new_page, world, viewport)
         ("projection", "/t/northwind/planning/projection/"),
         ("accuracy", "/t/northwind/planning/accuracy/"),
         ("import", "/t/northwind/planning/import/"),
+        ("new order", "/t/northwind/planning/orders/new/"),
+        ("suppliers", "/t/northwind/planning/suppliers/"),
+        ("new supplier", "/t/northwind/planning/suppliers/new/"),
+        ("resources", "/t/northwind/planning/resources/"),
+        ("resource", world["resource_url"]),
     ]:
         page.goto(live_server.url + path)
         assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways: {overflowing_elements(page)}"
         problems[name] = axe_violations(page)
     assert not any(problems.values()), problems
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_newcomers_plans_page_with_its_steps_and_cycle_form_fits_and_passes_axe(
+    live_server,
+    new_page,  # noqa: F811
+    world,
+    viewport,
+):
+    MembershipFactory(
+        tenant=TenantFactory(slug="fresh", name="Fresh Foods"), role="planner", user=world["alex"].user
+    )
+    page = new_page(viewport)
+    _login(page, live_server.url)
+    page.goto(live_server.url + "/t/fresh/planning/")
+    assert "Start planning in three steps" in page.locator("main").inner_text()
+    assert horizontal_overflow(page) <= 0, overflowing_elements(page)
+    assert not axe_violations(page)
+    page.get_by_label("First week").fill("2026-01-05")
+    page.get_by_label("Horizon (weeks)").fill("13")
+    page.locator("input[name=month]").fill("2026-01")
+    page.get_by_role("button", name="Create the cycle").click()
+    page.wait_for_selector("text=Cycle January 2026 created")
+    assert page.locator("table tbody tr").count() == 2  # its demand and supply drafts

@@ -1,5 +1,6 @@
 """manage.py import_planning PATH --tenant SLUG --kind KIND [--plan-version ID]
-manage.py import_planning --frepple [DIR] --tenant SLUG [--shift]
+manage.py import_planning --frepple [DIR] --tenant SLUG [--shift]   (either frePPLe demo: distribution or
+                                                                   manufacturing, told apart by its files)
 
 Every row is validated first; on any error the row-level report is printed and nothing is written.
 Re-running with the same file changes nothing."""
@@ -26,7 +27,7 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Import planning data (CSV or XLSX) or frePPLe's distribution demo, all or nothing."
+    help = "Import planning data (CSV or XLSX) or a frePPLe demo, all or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", help="CSV/XLSX file, or the frePPLe directory with --frepple")
@@ -46,7 +47,9 @@ class Command(BaseCommand):
             action="store_true",
             help="round numbers with more than two decimals instead of refusing them",
         )
-        parser.add_argument("--frepple", action="store_true", help="import frePPLe's distribution demo")
+        parser.add_argument(
+            "--frepple", action="store_true", help="import a frePPLe demo (distribution or manufacturing)"
+        )
         parser.add_argument("--shift", action="store_true", help="frePPLe: move dates so history ends now")
 
     def handle(self, *args, path=None, tenant=None, kind=None, plan_version_id=None, **options):
@@ -56,13 +59,13 @@ class Command(BaseCommand):
         if options["frepple"]:
             directory = Path(path) if path else frepple.DEFAULT_DIR
             try:
-                results = frepple.import_distribution_demo(
+                results = frepple.import_demo(
                     tenant_obj, directory, shift=options["shift"], stdout=self.stdout
                 )
             except frepple.FreppleImportError as e:
                 self._report(e.errors)
                 raise CommandError(f"{e.kind}: invalid rows, nothing imported") from None
-            self.stdout.write(self.style.SUCCESS(f"frePPLe distribution demo imported: {results}"))
+            self.stdout.write(self.style.SUCCESS(f"frePPLe demo imported from {directory}: {results}"))
             return
         if not path or not kind:
             raise CommandError("Give PATH and --kind (or --frepple).")
