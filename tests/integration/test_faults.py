@@ -3,12 +3,14 @@ port, and the Celery worker is SIGKILLed once, while several people post and edi
 
 The worker and beat run as the README's commands do (`make worker`, `make beat`: the prefork pool under
 bin/respawn). Afterwards, with nobody lifting a finger:
-- the worker rode out the broker restart itself (same process before and after);
+- the worker is back at work after the broker restart: Celery usually reconnects in the same process;
+  on the path where Celery 5.7 exits instead, the supervisor starts a new one (as in production);
 - every stored feed item reached every follower's inbox exactly once (no one missing, no duplicates);
 - alerts are not duplicated (one live alert per rule, slice and window; one feed item per alert);
 - no request answered 5xx, in particular none whose write was stored; writes made while the broker was
   down answered their usual success;
-- `manage.py audit_verify` (a real process) exits 0.
+- every stored post has its audit event, and `manage.py audit_verify` (a real process) exits 0.
+Figures (posts, deliveries, seconds to converge) are printed and written to artifacts/.
 """
 
 import collections
@@ -28,7 +30,9 @@ from django.db import connections
 from alerts.models import Alert
 from feeds import actions as feed_actions
 from feeds.models import FeedItem, FeedItemSubject, Follow, InboxEntry
+from feeds.verbs import FeedsVerb
 from planning.models import EvaluationRequest, PlanEntry
+from sopsocial.audit.models import AuditEvent
 from tests import live_stack as stacks
 from tests.live_stack import ROOT, LiveStack, PrivateRedis, wait_until
 
@@ -46,7 +50,8 @@ EDITORS = 2
 # The load runs until the faults are over and bounded in count all the same (a runaway loop stops).
 MAX_POSTS_PER_PERSON = 150
 THINK_SECONDS = 0.25  # between one person's posts: a steady load, not a flood the sweeps then wade through
-MAX_EDIT_ROUNDS = 6
+MAX_EDIT_ROUNDS = 40
+EDIT_THINK_SECONDS = 0.5  # each save queues an evaluation, heavier work than a fan-out
 # Each editor owns its cells (no two people edit one cell, so no save is refused as stale) and keeps
 # changing them between two spikes; non-adjacent weeks, so each cell is its own alert, and never 25 %
 # more than before, so no alert is escalated (raised again).
@@ -69,6 +74,10 @@ class Journal:
             self.rows.append(
                 {"kind": kind, "marker": marker, "status": status, "at": started, "error": error}
             )
+
+    def all(self):
+        with self.lock:
+            return list(self.rows)
 
     def between(self, start, end):
         with self.lock:
@@ -111,7 +120,7 @@ def _editor(browser, world, cells, journal, stop):
         for round_ in range(MAX_EDIT_ROUNDS):
             value = EDIT_VALUES[round_ % len(EDIT_VALUES)]
             for customer_name, week in cells:
-                if stop.is_set():
+                if stop.wait(EDIT_THINK_SECONDS if round_ or cells.index((customer_name, week)) else 0):
                     return
                 customer = getattr(world, customer_name)
                 revision = PlanEntry.objects.values_list("revision", flat=True).get(
@@ -289,7 +298,7 @@ def test_broker_restart_and_worker_kill_under_load_converge_without_a_manual_ste
         stack.stop()
         redis.kill()
 
-    rows = journal.between(0, float("inf"))
+    rows = journal.all()
     during_outage = journal.between(outage_start, outage_end)
     expected, delivered = _expected_recipients(), _delivered()
     posts = FeedItem.objects.filter(kind=FeedItem.Kind.POST, body__startswith="fault-post")
@@ -304,6 +313,7 @@ def test_broker_restart_and_worker_kill_under_load_converge_without_a_manual_ste
                 1 for r in during_outage if r["kind"] == "post" and r["status"] == 302
             ),
             "cell_saves": sum(1 for r in rows if r["kind"] == "cell"),
+            "cell_saves_while_redis_down": sum(1 for r in during_outage if r["kind"] == "cell"),
             "feed_items": len(expected),
             "deliveries_expected": sum(len(users) for users in expected.values()),
             "deliveries_made": sum(len(users) for users in delivered.values()),
@@ -324,9 +334,8 @@ def test_broker_restart_and_worker_kill_under_load_converge_without_a_manual_ste
     failed = [r for r in rows if r["status"] is None or r["status"] >= 500]
     assert not [r for r in failed if r["marker"] in stored], "a stored write answered an error"
     assert not failed, failed[:5]
-    assert all(r["status"] in {200, 302} for r in rows), [r for r in rows if r["status"] not in {200, 302}][
-        :5
-    ]
+    unusual = [r for r in rows if r["status"] not in {200, 302}]  # a refused save (409, 4xx) is a defect here
+    assert not unusual, unusual[:5]
     assert during_outage and all(r["status"] in {200, 302} for r in during_outage)
     posted = {r["marker"] for r in rows if r["kind"] == "post"}
     assert stored == posted, "every post that answered success is stored, once"
@@ -350,5 +359,7 @@ def test_broker_restart_and_worker_kill_under_load_converge_without_a_manual_ste
     assert len(alerts) == len({(a.key, a.window_start) for a in alerts}) == len(cells)
     for alert in alerts:
         assert FeedItem.objects.filter(kind=FeedItem.Kind.ALERT, data__alert_id=alert.pk).count() == 1
-    # The audit chain verifies, checked by the real command.
+    # Each stored post was audited with it (no half-written change), and the chain verifies, checked by
+    # the real command.
+    assert AuditEvent.objects.filter(verb=FeedsVerb.POST_CREATE.value).count() == posts.count()
     assert audit.returncode == 0, audit.stdout + audit.stderr
