@@ -32,6 +32,8 @@ def _settings_in(env):
         "'broker': s.CELERY_BROKER_URL, 'acks_late': s.CELERY_TASK_ACKS_LATE,"
         "'reject': s.CELERY_TASK_REJECT_ON_WORKER_LOST, 'prefetch': s.CELERY_WORKER_PREFETCH_MULTIPLIER,"
         "'visibility': s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
+        "'transport': s.CELERY_BROKER_TRANSPORT_OPTIONS, 'cache_options': s.CACHES['default'].get('OPTIONS'),"
+        "'retry': s.CELERY_BROKER_CONNECTION_RETRY, 'max_retries': s.CELERY_BROKER_CONNECTION_MAX_RETRIES,"
         "'limit': s.CELERY_TASK_TIME_LIMIT,"
         "'accept': s.CELERY_ACCEPT_CONTENT, 'serializer': s.CELERY_TASK_SERIALIZER,"
         "'hashers': s.PASSWORD_HASHERS, 'email': s.EMAIL_BACKEND}, default=str))"
@@ -69,6 +71,12 @@ def test_full_stack_uses_postgres_pool_and_redis_with_reliable_celery():
     assert s["eager"] is False and s["broker"] == "redis://cache:6379/0"
     assert s["acks_late"] and s["reject"] and s["prefetch"] == 1
     assert s["visibility"] > s["limit"], "a task must finish before Redis redelivers it"
+    # A broker restart: the worker reconnects without limit (Celery's default exits after 100 tries),
+    # and no Redis socket waits forever on a vanished host.
+    assert s["retry"] is True and s["max_retries"] is None
+    assert s["transport"]["socket_connect_timeout"] and s["transport"]["socket_keepalive"]
+    assert 0 < s["transport"]["health_check_interval"] < s["transport"]["socket_timeout"]
+    assert s["cache_options"]["socket_connect_timeout"] and s["cache_options"]["socket_timeout"]
     assert s["accept"] == ["json"] and s["serializer"] == "json"
     assert s["email"].endswith("smtp.EmailBackend")
 
