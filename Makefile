@@ -46,14 +46,16 @@ format: install
 	$(BIN)/ruff format .
 
 ## Full-stack processes (need DATABASE_URL and REDIS_URL); docker-compose.yml runs the same commands.
+## The worker and beat run under bin/respawn, which starts them again if they exit with a failure or are
+## killed (compose's restart policy and the systemd units in docs/deploy/ do the same in production).
 asgi: install
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+	bin/respawn $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
 
 beat: install
-	$(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	bin/respawn $(BIN)/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 ## Benchmarks (need PostgreSQL and Redis): `make bench BENCH_ARGS="--size full --only feed,fanout"`.
 bench: install

@@ -145,7 +145,14 @@ if REDIS_URL:
             },
         }
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Only the login throttle uses it, and it fails open while Redis is away: never wait long.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 5},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -159,14 +166,31 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
-# Redis redelivers an unacknowledged message after the visibility timeout; it must outlast any task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis redelivers an unacknowledged message after the visibility timeout; it must outlast any task.
+    "visibility_timeout": 3600,
+    # A broker that vanished without closing its sockets (host down, network cut) must not hang a worker
+    # or a request: connecting gives up after 3 s, a command after 30 s (longer than any blocking read);
+    # idle connections are checked before use and kept alive by TCP, a timed-out command is retried.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 30,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# A broker restart: the worker reconnects (backing off up to 30 s between attempts) for as long as it
+# takes; Celery's default gives up after 100 attempts (~45 min) and exits. The tasks it was running are
+# cancelled, since their late acknowledgement could not reach the new broker, and are redone from the
+# database by the sweeps (see README, Operations). Supervision (bin/respawn, systemd, compose) restarts a
+# worker that exits anyway.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {}  # apps add their periodic jobs in their own apps.py
 

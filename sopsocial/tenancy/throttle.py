@@ -9,16 +9,42 @@ does; a successful login does not reset it, or one valid account would clear the
 
 Counters live in the cache (Redis in the full stack, so every web process shares them); they are
 incremented atomically and forgotten a day after the last failure. Usernames and addresses are hashed
-into the keys, so any input makes a valid key."""
+into the keys, so any input makes a valid key.
 
+While Redis is unreachable (a restart, an outage) the throttle fails open with a warning in the log:
+nobody is held back and nothing is counted, rather than every login and reset request answering 500.
+Argon2 still makes each guess slow, and counting starts again when Redis is back."""
+
+import functools
 import hashlib
+import logging
 import math
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 FORGET_AFTER_SECONDS = 24 * 3600
+
+
+def _fail_open(answer):
+    """When the cache (Redis) cannot be reached, log it and give `answer` instead of an error."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except RedisError as error:
+                log.warning("cache unreachable; %s not throttled: %s", function.__name__, error)
+                return answer
+
+        return guarded
+
+    return decorate
 
 
 def _now():
@@ -59,6 +85,7 @@ def _increment(key, timeout, *, extend=True):
     return count
 
 
+@_fail_open(0)
 def seconds_to_wait(username, ip):
     """Whole seconds before the next attempt for `username` from `ip` is considered; 0 means now."""
     keys = [key for key, _ in [*_counters(username, ip), _address_counter(ip)]]
@@ -74,6 +101,7 @@ def backoff_seconds(failures, ceiling):
     return min(settings.LOGIN_LOCKOUT_SECONDS, 2 ** min(failures - ceiling, 32))
 
 
+@_fail_open(None)
 def note_failure(username, ip):
     now = _now()
     counters = [(key, ceiling, FORGET_AFTER_SECONDS) for key, ceiling in _counters(username, ip)]
@@ -84,6 +112,7 @@ def note_failure(username, ip):
             cache.set(f"{key}:until", now + wait, wait + 1)
 
 
+@_fail_open(None)
 def clear(username, ip):
     cache.delete_many([k for key, _ in _counters(username, ip) for k in (key, f"{key}:until")])
 
@@ -96,6 +125,7 @@ def describe_wait(seconds):
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
+@_fail_open(True)
 def note_password_reset_request(email, ip):
     """Count one reset request for `email` from `ip`; False when either has now asked more than
     PASSWORD_RESET_LIMIT_PER_HOUR times within the hour. Counted the same whether an account uses the

@@ -311,3 +311,34 @@ def test_the_sixth_reset_request_for_one_address_is_refused_and_says_nothing_abo
         return html.replace(email, "E")
 
     assert page(known, user.email) == page(unknown, "nobody@example.com")
+
+
+# --- Redis (the cache) unreachable -----------------------------------------------------------------
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The cache on a real Redis address where nothing listens (port 9 on loopback refuses at once)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
+
+
+def test_with_the_cache_down_logins_and_reset_requests_still_answer(client, queued, cache_down, caplog):
+    """A Redis restart used to turn every login and reset request into a 500; the throttle now fails
+    open (and says so in the log) until Redis is back."""
+    user = UserFactory()
+    client.raise_request_exception = False  # answer as a server would: a 500 page, not a test error
+    wrong = client.post("/accounts/login/", {"username": user.username, "password": "guess"})
+    assert wrong.status_code == 200 and "do not match" in wrong.content.decode()
+    right = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert right.status_code == 302 and client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
+    reset = client.post(RESET, {"email": user.email})
+    assert reset.status_code == 302 and reset["Location"] == "/accounts/password_reset/done/"
+    assert "cache unreachable; seconds_to_wait not throttled" in caplog.text
+    assert "cache unreachable; note_password_reset_request not throttled" in caplog.text

@@ -4,8 +4,10 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,8 @@ def _settings_in(env):
         "'broker': s.CELERY_BROKER_URL, 'acks_late': s.CELERY_TASK_ACKS_LATE,"
         "'reject': s.CELERY_TASK_REJECT_ON_WORKER_LOST, 'prefetch': s.CELERY_WORKER_PREFETCH_MULTIPLIER,"
         "'visibility': s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'],"
+        "'transport': s.CELERY_BROKER_TRANSPORT_OPTIONS, 'cache_options': s.CACHES['default'].get('OPTIONS'),"
+        "'retry': s.CELERY_BROKER_CONNECTION_RETRY, 'max_retries': s.CELERY_BROKER_CONNECTION_MAX_RETRIES,"
         "'limit': s.CELERY_TASK_TIME_LIMIT,"
         "'accept': s.CELERY_ACCEPT_CONTENT, 'serializer': s.CELERY_TASK_SERIALIZER,"
         "'hashers': s.PASSWORD_HASHERS, 'email': s.EMAIL_BACKEND}, default=str))"
@@ -67,6 +71,12 @@ def test_full_stack_uses_postgres_pool_and_redis_with_reliable_celery():
     assert s["eager"] is False and s["broker"] == "redis://cache:6379/0"
     assert s["acks_late"] and s["reject"] and s["prefetch"] == 1
     assert s["visibility"] > s["limit"], "a task must finish before Redis redelivers it"
+    # A broker restart: the worker reconnects without limit (Celery's default exits after 100 tries),
+    # and no Redis socket waits forever on a vanished host.
+    assert s["retry"] is True and s["max_retries"] is None
+    assert s["transport"]["socket_connect_timeout"] and s["transport"]["socket_keepalive"]
+    assert 0 < s["transport"]["health_check_interval"] < s["transport"]["socket_timeout"]
+    assert s["cache_options"]["socket_connect_timeout"] and s["cache_options"]["socket_timeout"]
     assert s["accept"] == ["json"] and s["serializer"] == "json"
     assert s["email"].endswith("smtp.EmailBackend")
 
@@ -240,3 +250,99 @@ def test_load_demo_is_idempotent_and_audited():
     assert people["olu"].partner.name == "FastFreight"
     assert Membership.objects.filter(user__username="olu").count() == 2  # serves two manufacturers
     assert verify_tenant(northwind).ok
+
+
+# --- supervision: a worker or beat that exits is started again ----------------------------------
+
+RESPAWN = ROOT / "bin" / "respawn"
+
+
+def _make_target(name):
+    """The recipe line of a Makefile target."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    return lines[lines.index(f"{name}: install") + 1].strip()
+
+
+def test_every_long_running_compose_service_restarts_after_a_crash():
+    services = _compose()["services"]
+    for name in ("postgres", "redis", "web", "worker", "beat"):
+        assert services[name].get("restart") in {"unless-stopped", "always"}, f"{name} is not restarted"
+
+
+def test_make_worker_and_beat_run_the_compose_commands_under_respawn():
+    compose = _compose()["services"]
+    for name in ("worker", "beat"):
+        recipe = _make_target(name)
+        assert recipe.startswith("bin/respawn $(BIN)/celery "), recipe
+        worker_args = " ".join(compose[name]["command"][1:]).split(" --schedule")[0]
+        assert worker_args in recipe, (worker_args, recipe)
+    assert os.access(RESPAWN, os.X_OK)
+
+
+def test_the_systemd_units_restart_the_documented_commands():
+    compose = _compose()["services"]
+    readme = (ROOT / "README.md").read_text()
+    for name in ("web", "worker", "beat"):
+        unit = (ROOT / "docs" / "deploy" / f"sopsocial-{name}.service").read_text()
+        assert "\nRestart=always\n" in unit, name
+        execstart = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+        program, *args = compose[name]["command"]
+        expected = " ".join(args).split(" --schedule")[0].replace("0.0.0.0", "127.0.0.1")
+        assert f"/{program} " in execstart and expected in execstart, (expected, execstart)
+        assert f"sopsocial-{name}.service" in readme
+
+
+def _respawn(tmp_path, script, **env):
+    command = tmp_path / "command.sh"
+    command.write_text("#!/bin/sh\n" + script)
+    command.chmod(0o755)
+    return subprocess.Popen(
+        [str(RESPAWN), str(command)],
+        cwd=tmp_path,
+        env={**os.environ, "RESPAWN_DELAY": "0", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_respawn_starts_a_failing_command_again_until_it_exits_cleanly(tmp_path):
+    # Fails twice (as a worker that crashed would), then exits cleanly (a warm shutdown).
+    proc = _respawn(
+        tmp_path,
+        'n=$(cat runs 2>/dev/null || echo 0); n=$((n+1)); echo $n > runs\n[ "$n" -ge 3 ] || exit 3\n',
+    )
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert (tmp_path / "runs").read_text().strip() == "3"
+    assert err.count("exited with status 3; starting it again") == 2
+
+
+def test_respawn_starts_a_killed_command_again_and_passes_sigterm_on(tmp_path):
+    script = (
+        "echo $$ >> pids\n"
+        "trap 'echo stopped >> pids; exit 0' TERM\n"
+        "while :; do sleep 0.05; done\n"  # a worker at work; the trap runs between two sleeps
+    )
+    proc = _respawn(tmp_path, script)
+    pids = tmp_path / "pids"
+
+    def started(count):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if pids.exists() and len(pids.read_text().split()) >= count:
+                return pids.read_text().split()
+            time.sleep(0.05)
+        raise AssertionError(
+            f"the command did not start {count} times: {pids.read_text() if pids.exists() else ''}"
+        )
+
+    first = int(started(1)[0])
+    os.kill(first, signal.SIGKILL)  # a crash or the OOM killer
+    second = int(started(2)[1])
+    assert second != first
+    proc.send_signal(signal.SIGTERM)  # systemd, compose or Ctrl-C stopping the service
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert pids.read_text().split()[-1] == "stopped"
+    assert "exited with status 137; starting it again" in err

@@ -6,8 +6,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from feeds import actions as feed_actions
 from feeds.models import FeedItem, InboxEntry
 from planning.models import EvaluationRequest, PlanEntry
 from tests import live_stack as stacks
-from tests.live_stack import BIN, ROOT, LiveStack, free_port
+from tests.live_stack import BIN, ROOT, LiveStack, PrivateRedis
 
 from ..alerts import world as w
 from ..alerts.factories import make_rule
@@ -171,49 +169,6 @@ def test_worker_killed_mid_evaluation_only_delays_alerts(live_stack, story, monk
                 indent=2,
             )
         )
-
-
-class PrivateRedis:
-    """A Redis of the test's own on a free port, so it can be restarted without touching anyone else's."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait_until(self._ready, 10, "redis-server")
-
-    def _ready(self):
-        return (
-            subprocess.run(
-                [shutil.which("redis-cli"), "-p", str(self.port), "ping"], capture_output=True, text=True
-            ).stdout.strip()
-            == "PONG"
-        )
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)  # as abrupt as a crash; nothing is persisted
-            self.proc.wait(timeout=10)
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
 
 
 def test_redis_restarted_with_requests_queued_only_delays_alerts(story):
