@@ -135,7 +135,7 @@ def test_order_lines_that_disagree_on_their_order_or_name_unknown_products_are_r
         "SO-2,TESCO,PLANT1,2026-12-02,2026-12-09,,NOPE,5\n"
     )
     clean, errors = imports.validate(
-        tenant, "sales_order_lines", imports.read_table("o.csv", body.encode()), first_row=2
+        tenant, "sales_order_lines", imports.read_table("o.csv", body.encode()).rows, first_row=2
     )
     assert clean == []
     assert {(e["row"], e["field"]) for e in errors} == {(3, "order_date"), (4, "lines")}
@@ -232,7 +232,9 @@ def test_resources_capacity_and_usage_by_form_and_by_file(tenant, planner_member
 def test_bad_resource_rows_are_named_by_row_and_column(tenant, world, kind, body, field):
     saw = {"code": "SAW", "name": "Saw", "facility": "PLANT1"}
     actions.do_load_rows(tenant, "resources", imports.validate(tenant, "resources", [saw])[0])
-    clean, errors = imports.validate(tenant, kind, imports.read_table("x.csv", body.encode()), first_row=2)
+    clean, errors = imports.validate(
+        tenant, kind, imports.read_table("x.csv", body.encode()).rows, first_row=2
+    )
     assert clean == [] and errors[0]["row"] == 2 and errors[0]["field"] == field
 
 
