@@ -72,4 +72,4 @@ KWARGS = {
     "api_key_id": lambda w: w.once("api_key", lambda: _api_key(w)).pk,
 }
 
-PUBLIC_ROUTES = {"api:openapi", "api:docs"}
+PUBLIC_ROUTES = {"api:openapi", "api:docs", "api_not_found"}
