@@ -284,8 +284,30 @@ for _kind, _path in BULK_PATHS.items():
     _bulk_operation(_kind, _path)
 
 
+class VersionKeyAuth(TenantKeyAuth):
+    """The key check, then the plan version in the URL, before the body is read: a version of another
+    tenant (or none) is a 404 whatever the body holds, as on every tenant route."""
+
+    def __call__(self, request: HttpRequest) -> ApiCaller:
+        caller = super().__call__(request)
+        match = request.resolver_match
+        version_id = match.kwargs.get("version_id") if match is not None else None
+        version = (
+            PlanVersion.objects.select_related("plan", "subject")
+            .filter(tenant=caller.tenant, pk=version_id)
+            .first()
+            if isinstance(version_id, int)
+            else None
+        )
+        if version is None:
+            raise ApiError(404, "No such plan version.", field="version_id")
+        request.plan_version = version  # type: ignore[attr-defined]
+        return caller
+
+
 @router.post(
     "t/{slug:tenant_slug}/plan-versions/{int:version_id}/entries/bulk/",
+    auth=VersionKeyAuth(),
     response={200: BulkResult, **WRITE_ERRORS},
     url_name="plan_entries_bulk",
     operation_id="upsert_plan_entries",
