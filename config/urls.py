@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api import api
 from sopsocial.tenancy import signup_views
 from sopsocial.tenancy import views as tenancy_views
 from sopsocial.tenancy.forms import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
@@ -39,8 +40,7 @@ urlpatterns = [
     path("operator/", include("sopsocial.tenancy.operator_urls")),
     path("platform-admin/", admin.site.urls),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
-    path("api/v1/", include("sopsocial.api.urls")),
-    path("api/v1/t/<slug:tenant_slug>/", include("planning.api")),
+    path("api/v1/", include(api.url_patterns())),
 ]
 
 handler400 = "sopsocial.pages.views.error_400"

@@ -1,38 +1,13 @@
-import json
-
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.policy import Perm
 
-from . import actions, spec
+from . import actions
 from .access import access_api_key
 from .forms import ApiKeyForm
 from .models import ApiKey
-
-
-def openapi_json(request):
-    return JsonResponse(spec.openapi(request.build_absolute_uri("/").rstrip("/")))
-
-
-def docs(request):
-    document = spec.openapi()
-    operations = []
-    for path, methods in document["paths"].items():
-        for method, op in methods.items():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            operations.append(
-                {
-                    "method": method.upper(),
-                    "path": path,
-                    "op": op,
-                    "schema": json.dumps(body.get("schema"), indent=2) if body else "",
-                    "example": json.dumps(body.get("example"), indent=2) if body.get("example") else "",
-                }
-            )
-    return render(request, "api/docs.html", {"document": document, "operations": operations})
 
 
 @tenant_view(perm=Perm.MANAGE_API_KEYS)

@@ -60,7 +60,15 @@ class RejectNulBytesMiddleware:
             return self.get_response(request)
         message = f"“{field}” contains a NUL character (\\x00), which is not allowed."
         if request.path.startswith("/api/") or request.headers.get("HX-Request") == "true":
-            return JsonResponse({"error": message, "field": field}, status=400)
+            # "errors" is the API's documented error body; "error"/"field" are what htmx pages read
+            return JsonResponse(
+                {
+                    "errors": [{"row": None, "field": field, "message": message}],
+                    "error": message,
+                    "field": field,
+                },
+                status=400,
+            )
         return render(request, "400.html", {"reason": message}, status=400)
 
     @staticmethod

@@ -10,8 +10,8 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.decorators.http import require_POST
 
-from sopsocial.api.access import api_view
-from sopsocial.tenancy.access import tenant_view
+from sopsocial.api.framework import api_route
+from sopsocial.tenancy.access import GUARD_MARKER, tenant_view
 from sopsocial.tenancy.models import Membership, Role
 from sopsocial.tenancy.policy import Perm, can, require
 
@@ -109,11 +109,16 @@ def test_every_permission_named_in_a_template_exists():
 
 # --- One decorator order: the tenant guard outermost, then require_POST / require_http_methods ---------
 
-_GUARD_CODES = {
-    tenant_view(lambda request, member: None).__code__,
-    api_view(lambda request, tenant, key: None).__wrapped__.__code__,
-}
+_GUARD_CODES = {tenant_view(lambda request, member: None).__code__}
+# an API route (django-ninja path view) counts as guarded only when every operation on it uses the
+# tenant key auth, which is what sets the marker
+_API_ROUTE_CODE = api_route(lambda request: None, guarded=False).__code__
 _METHOD_CODE = require_POST(lambda request: None).__code__  # require_GET/_http_methods share it
+
+
+def _is_guard(view):
+    code = getattr(view, "__code__", None)
+    return code in _GUARD_CODES or (code is _API_ROUTE_CODE and getattr(view, GUARD_MARKER, False))
 
 
 def _chain(view):
@@ -134,9 +139,9 @@ def test_every_view_has_the_tenant_guard_outside_the_method_check():
     checked, misordered = 0, []
     for route, pattern in _patterns(get_resolver().url_patterns):
         layers = [
-            "guard" if getattr(f, "__code__", None) in _GUARD_CODES else "method"
+            "guard" if _is_guard(f) else "method"
             for f in _chain(pattern.callback)
-            if getattr(f, "__code__", None) in _GUARD_CODES or getattr(f, "__code__", None) is _METHOD_CODE
+            if _is_guard(f) or getattr(f, "__code__", None) is _METHOD_CODE
         ]
         if "<slug:tenant_slug>" in route:
             assert "guard" in layers, f"{route}: no tenant guard"
@@ -144,7 +149,7 @@ def test_every_view_has_the_tenant_guard_outside_the_method_check():
             checked += 1
             if layers.index("method") < layers.index("guard"):
                 misordered.append(f"{route} ({pattern.name}): {' > '.join(layers)}")
-    assert not misordered, "put @tenant_view / @api_view above @require_*:\n" + "\n".join(misordered)
+    assert not misordered, "put @tenant_view above @require_*:\n" + "\n".join(misordered)
     assert checked > 20, "the walk found few guarded views with a method check: is it still walking?"
 
 

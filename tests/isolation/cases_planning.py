@@ -40,7 +40,8 @@ ROUTES = [
     RouteCase("api_keys:list", methods=("GET", "POST"), data={"name": "sneaky"}),
     RouteCase("api_keys:revoke", methods=("POST",)),
     RouteCase("planning_api:products"),
-    RouteCase("planning_api:versions"),
+    RouteCase("planning_api:versions", methods=("GET", "POST"), data={"cycle": "1", "plan": "demand"}),
+    RouteCase("planning_api:cycles", methods=("GET", "POST"), data={"month": "2026-12-01"}),
     RouteCase("planning_api:plan_entries_bulk", methods=("POST",), data={"items": []}),
 ]
 for plural, kind in [
@@ -67,7 +68,18 @@ for plural, kind in [
             f"planning:{kind}_new", methods=("GET", "POST"), data={"name": "x", "code": "x", "sku": "x"}
         )
     )
-for kind in ("products", "customers", "facilities", "sales_orders", "inventory", "actuals"):
+for kind in (
+    "products",
+    "customers",
+    "facilities",
+    "sales_orders",
+    "inventory",
+    "actuals",
+    "suppliers",
+    "resources",
+    "resource_capacity",
+    "resource_loads",
+):
     ROUTES.append(RouteCase(f"planning_api:{kind}_bulk", methods=("POST",), data={"items": []}))
 
 
@@ -102,4 +114,4 @@ KWARGS = {
     "supplier_id": lambda w: w.once("supplier", lambda: pf.make_supplier(w.tenant)).pk,
 }
 
-PUBLIC_ROUTES = {"api:openapi", "api:docs"}
+PUBLIC_ROUTES = {"api:openapi", "api:docs", "api_not_found"}
