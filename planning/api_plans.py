@@ -55,13 +55,14 @@ class CycleList(Schema):
     items: list[CycleOut]
 
 
+# Answers are plain JSON (dates as text): the idempotency record stores them to replay them.
 def _version_out(version: Any) -> dict[str, Any]:
     return {
         "id": version.pk,
         "plan": version.plan.plan_type,
         "number": version.number,
         "status": version.status,
-        "start_week": version.start_week,
+        "start_week": version.start_week.isoformat(),
         "weeks": version.weeks,
     }
 
@@ -69,8 +70,8 @@ def _version_out(version: Any) -> dict[str, Any]:
 def _cycle_out(cycle: PlanCycle, versions: list[Any]) -> dict[str, Any]:
     return {
         "id": cycle.pk,
-        "month": cycle.month,
-        "start_week": cycle.start_week,
+        "month": cycle.month.isoformat(),
+        "start_week": cycle.start_week.isoformat() if cycle.start_week else None,
         "horizon_weeks": cycle.horizon_weeks,
         "versions": [_version_out(v) for v in versions],
     }

@@ -42,6 +42,16 @@ class Col:
     choices: tuple = ()
 
 
+# a sales order's own columns: the API sends its lines as a list, a file repeats them on each line's row
+_ORDER_COLUMNS = [
+    Col("number", max_length=64),
+    Col("customer", max_length=64),
+    Col("facility", max_length=64),
+    Col("order_date", "date"),
+    Col("ship_date", "date"),
+    Col("status", "choice", required=False, choices=tuple(OrderStatus.values)),
+]
+
 SPECS = {
     "products": (
         [
@@ -96,33 +106,10 @@ SPECS = {
         ],
         ("sku", "customer", "facility", "week"),
     ),
-    "sales_orders": (
-        [
-            Col("number", max_length=64),
-            Col("customer", max_length=64),
-            Col("facility", max_length=64),
-            Col("order_date", "date"),
-            Col("ship_date", "date"),
-            Col("status", "choice", required=False, choices=tuple(OrderStatus.values)),
-            Col("lines", "lines"),
-        ],
-        ("number",),
-    ),
+    "sales_orders": ([*_ORDER_COLUMNS, Col("lines", "lines")], ("number",)),
     # one row per order line, for files (a CSV cell cannot hold a list): rows with the same number are
     # one order, and must agree on its customer, facility, dates and status
-    "sales_order_lines": (
-        [
-            Col("number", max_length=64),
-            Col("customer", max_length=64),
-            Col("facility", max_length=64),
-            Col("order_date", "date"),
-            Col("ship_date", "date"),
-            Col("status", "choice", required=False, choices=tuple(OrderStatus.values)),
-            Col("sku", max_length=64),
-            Col("qty", "qty"),
-        ],
-        ("number",),
-    ),
+    "sales_order_lines": ([*_ORDER_COLUMNS, Col("sku", max_length=64), Col("qty", "qty")], ("number",)),
     "suppliers": ([Col("code", max_length=64), Col("name")], ("code",)),
     "resources": (
         [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -295,6 +295,12 @@ def check_deactivate_member(member: Membership, membership: Membership) -> None:
         raise ValidationError("This person is already removed.")
     if membership.role == Role.ADMIN and not _other_active_admins(membership):
         raise ValidationError("The tenant must keep at least one admin.")
+    end_membership(member, membership)
+
+
+def end_membership(member: Membership, membership: Membership, **context: Any) -> None:
+    """`membership` loses its access (nothing it wrote is deleted), audited with `member` as the actor;
+    `context` (e.g. the partner whose deactivation ended it) goes into the event."""
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     record(
@@ -303,7 +309,7 @@ def check_deactivate_member(member: Membership, membership: Membership) -> None:
         verb=CoreVerb.MEMBER_REMOVE,
         target=membership.user.get_username(),
         before={"active": True},
-        after={"active": False},
+        after={"active": False, **context},
     )
 
 

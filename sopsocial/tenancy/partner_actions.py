@@ -19,7 +19,7 @@ from sopsocial.audit.verbs import CoreVerb
 from sopsocial.subjects.actions import do_unshare_subject
 from sopsocial.subjects.models import SubjectShare
 
-from .actions import do_create_partner
+from .actions import do_create_partner, end_membership
 from .models import Invitation, Membership, Partner
 from .policy import Perm, require
 
@@ -97,16 +97,7 @@ def check_deactivate_partner(member: Membership, partner: Partner) -> Deactivati
     impact = deactivation_impact(partner)
     now = timezone.now()
     for membership in Membership.objects.filter(partner=partner, is_active=True).select_related("user"):
-        membership.is_active = False
-        membership.save(update_fields=["is_active"])
-        record(
-            tenant=member.tenant,
-            actor=member.user,
-            verb=CoreVerb.MEMBER_REMOVE,
-            target=membership.user.get_username(),
-            before={"active": True},
-            after={"active": False, "partner": partner.name},
-        )
+        end_membership(member, membership, partner=partner.name)
     Invitation.objects.filter(partner=partner, accepted_at=None, revoked_at=None).update(revoked_at=now)
     for share in SubjectShare.objects.filter(partner=partner).select_related("subject", "subject__tenant"):
         do_unshare_subject(member, share.subject, partner)

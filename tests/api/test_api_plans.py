@@ -117,3 +117,14 @@ def test_resources_capacity_usage_and_suppliers_have_bulk_endpoints(tenant, clie
         "message": "unknown resource code “NOPE”",
     }
     assert Resource.objects.get().code == "LINE-1"
+
+
+def test_a_retried_cycle_with_the_same_idempotency_key_is_replayed_not_refused(tenant, client, raw_key):
+    url = reverse("planning_api:cycles", kwargs={"tenant_slug": tenant.slug})
+    body = json.dumps({"month": "2027-01-01", "start_week": "2027-01-04", "horizon_weeks": 6})
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_key}", "HTTP_IDEMPOTENCY_KEY": "cycle-2027-01"}
+    first = client.post(url, body, content_type="application/json", **headers)
+    replay = client.post(url, body, content_type="application/json", **headers)
+    assert first.status_code == replay.status_code == 200
+    assert replay["Idempotent-Replayed"] == "true" and replay.json() == first.json()
+    assert PlanCycle.objects.count() == 1 and PlanVersion.objects.count() == 2
