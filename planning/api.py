@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -255,7 +256,7 @@ def _bulk(
     try:
         return idempotent_write(request, caller, idempotency_key, write)
     except _Rejected as rejected:
-        return 422, {"errors": rejected.items[:1000]}  # type: ignore[return-value]
+        return Status(422, {"errors": rejected.items[:1000]})  # type: ignore[return-value]
 
 
 class _Rejected(Exception):

@@ -29,6 +29,20 @@ PlanTypeName = Literal["demand", "supply"]
 
 
 class CycleIn(StrictInput):
+    model_config = {
+        **StrictInput.model_config,
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "month": "2026-12-01",
+                    "start_week": "2026-11-30",
+                    "horizon_weeks": 26,
+                    "versions": ["demand", "supply"],
+                }
+            ]
+        },
+    }
+
     month: IsoDate = Field(description="Any day of the cycle's month (stored as its first day)")
     start_week: IsoDate = Field(description="Any day of the plan's first week; may be in the past")
     horizon_weeks: int = Field(ge=1, le=actions.MAX_HORIZON_WEEKS)
@@ -38,6 +52,11 @@ class CycleIn(StrictInput):
 
 
 class VersionIn(StrictInput):
+    model_config = {
+        **StrictInput.model_config,
+        "json_schema_extra": {"examples": [{"cycle": 1, "plan": "demand", "name": "Sales input"}]},
+    }
+
     cycle: int = Field(ge=1, le=2147483647, description="The cycle's id (from GET plan-cycles/)")
     plan: PlanTypeName
     name: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL_PATTERN)] = ""

@@ -45,6 +45,9 @@ def _cycle(tenant: Tenant, day: dt.date) -> PlanCycle:
 
 
 MAX_HORIZON_WEEKS = 104
+# plan dates a cycle may start on: history back to 1900, plans up to 2999 (week arithmetic near the ends
+# of the calendar would overflow, and no plan needs them)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def check_create_cycle(
@@ -89,6 +92,9 @@ def do_start_cycle(
         errors["start_week"] = ["Choose the first week of the plan."]
     if horizon_weeks is None or not 1 <= horizon_weeks <= MAX_HORIZON_WEEKS:
         errors["horizon_weeks"] = [f"The horizon is 1 to {MAX_HORIZON_WEEKS} weeks."]
+    for field, day in (("month", month), ("start_week", start_week)):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[field] = [f"Choose a date between {FIRST_YEAR} and {LAST_YEAR}."]
     unknown = [t for t in first_versions if t not in PlanType.values]
     if unknown:
         errors["plan_types"] = [f"Unknown plan type {unknown[0]!r}: demand or supply."]

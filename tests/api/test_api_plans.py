@@ -128,3 +128,11 @@ def test_a_retried_cycle_with_the_same_idempotency_key_is_replayed_not_refused(t
     assert first.status_code == replay.status_code == 200
     assert replay["Idempotent-Replayed"] == "true" and replay.json() == first.json()
     assert PlanCycle.objects.count() == 1 and PlanVersion.objects.count() == 2
+
+
+@pytest.mark.parametrize(("month", "start"), [("5120-04-15", "2026-01-05"), ("2026-01-01", "0214-07-05")])
+def test_dates_outside_any_plan_are_refused_not_a_500(tenant, client, raw_key, month, start):
+    body = {"month": month, "start_week": start, "horizon_weeks": 86}
+    response = _call(client, tenant, "cycles", body, raw_key)
+    assert response.status_code == 422 and "between 1900 and 2999" in response.json()["errors"][0]["message"]
+    assert not PlanCycle.objects.exists()
