@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from alerts import task_names as alerts_tasks
 from feeds import task_names as feeds_tasks
+from planning import task_names as planning_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -353,6 +354,15 @@ PLANNING_IMPORT_INLINE_MAX_BYTES = int(env("PLANNING_IMPORT_INLINE_MAX_BYTES", s
 PLANNING_IMPORT_MEMORY_LIMIT_BYTES = int(
     env("PLANNING_IMPORT_MEMORY_LIMIT_BYTES", str(2 * 1024 * 1024 * 1024))
 )
+# An import job still waiting PLANNING_IMPORT_REQUEUE_SECONDS after it was queued lost its task message
+# (broker down or restarted): beat queues it again every PLANNING_IMPORT_SWEEP_SECONDS. A job that has
+# been running past the task's hard time limit lost its worker; it is marked failed (nothing was written:
+# the load is one transaction).
+PLANNING_IMPORT_REQUEUE_SECONDS = int(env("PLANNING_IMPORT_REQUEUE_SECONDS", "120"))
+CELERY_BEAT_SCHEDULE["planning-sweep-import-jobs"] = {
+    "task": planning_tasks.SWEEP_IMPORT_JOBS,
+    "schedule": float(env("PLANNING_IMPORT_SWEEP_SECONDS", "60")),
+}
 
 # --- request bodies ------------------------------------------------------------------------------
 # Largest request body accepted (413 above it, before it is read): a post with every file at its limit,

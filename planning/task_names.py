@@ -2,5 +2,6 @@
 Plain strings, no imports of task code."""
 
 RUN_IMPORT_JOB = "planning.run_import_job"
+SWEEP_IMPORT_JOBS = "planning.sweep_import_jobs"
 
-__all__ = ["RUN_IMPORT_JOB"]
+__all__ = ["RUN_IMPORT_JOB", "SWEEP_IMPORT_JOBS"]

@@ -12,3 +12,11 @@ def run_import_job(job_id):
     from .actions.import_jobs import run_import_job_in_child
 
     run_import_job_in_child(job_id)
+
+
+@shared_task(name=task_names.SWEEP_IMPORT_JOBS)
+def sweep_import_jobs():
+    """Import jobs whose task message was lost are queued again; jobs whose worker died are failed."""
+    from .actions.import_jobs import sweep_import_jobs as sweep
+
+    return sweep()

@@ -16,6 +16,7 @@ Any exit leaves the job finished (done or failed) and its stored file removed.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import resource
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from sopsocial.api.errors import ErrorItem, error_item
 from sopsocial.audit.actions import record
-from sopsocial.queue import enqueue_on_commit
+from sopsocial.queue import enqueue_on_commit, send_now
 
 from .. import imports
 from ..models import ImportJob, PlanVersion
@@ -143,9 +144,51 @@ def _cap_memory(limit: int) -> Any:
     return cap
 
 
+def sweep_import_jobs() -> dict[str, int]:
+    """Queue again the jobs still waiting PLANNING_IMPORT_REQUEUE_SECONDS after they were queued (their
+    task message was lost: broker down at commit, or restarted), and fail the jobs running past the task's
+    hard time limit (their worker died; the load is one transaction, so nothing was written). A job
+    queued twice runs once: `run_import_job_in_child` claims it first."""
+    now = timezone.now()
+    waiting = list(
+        ImportJob.objects.filter(
+            status=ImportJob.Status.QUEUED,
+            created__lt=now - dt.timedelta(seconds=settings.PLANNING_IMPORT_REQUEUE_SECONDS),
+        ).values_list("pk", flat=True)[:100]
+    )
+    for job_id in waiting:
+        send_now(RUN_IMPORT_JOB, job_id=job_id)
+    stale = ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING,
+        claimed__lt=now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+    )
+    lost = 0
+    for job in stale:
+        _finish(job, ImportJob.Status.FAILED, errors=[error_item(WORKER_LOST, "file")])
+        lost += 1
+    return {"requeued": len(waiting), "failed": lost}
+
+
+WORKER_LOST = (
+    "The worker running this import stopped before it finished; nothing was imported. Upload it again."
+)
+
+
+def _claim(job_id: int) -> bool:
+    """Take the job from the queue, once: a second message for it (a sweep's, a redelivery) finds it
+    taken and does nothing."""
+    return bool(
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, claimed=timezone.now()
+        )
+    )
+
+
 def run_import_job_in_child(job_id: int) -> ImportJob:
     """Run the job in `manage.py run_import_job` with its address space capped; mark it failed if the
     child dies without finishing it (out of memory, killed, timed out)."""
+    if not _claim(job_id):
+        return ImportJob.objects.get(pk=job_id)  # running elsewhere, or finished
     limit = settings.PLANNING_IMPORT_MEMORY_LIMIT_BYTES
     env = {
         **os.environ,

@@ -50,6 +50,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)  # the first error items (row, field, message)
     error_count = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    claimed = models.DateTimeField(null=True, blank=True)  # when a worker took it (see the import sweep)
     finished = models.DateTimeField(null=True, blank=True)
 
     class Meta:

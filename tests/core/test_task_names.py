@@ -12,6 +12,7 @@ from django.conf import settings
 from alerts import task_names as alerts_names
 from feeds import task_names as feeds_names
 from planning import outbox
+from planning import task_names as planning_names
 from sopsocial.tenancy import task_names as tenancy_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +62,12 @@ def test_every_queued_task_name_is_a_constant_naming_a_registered_task():
 
 def test_every_beat_entry_names_a_registered_task_by_its_constant():
     registered = _registered()
-    constants = _constants(feeds_names) | _constants(alerts_names) | _constants(tenancy_names)
+    constants = (
+        _constants(feeds_names)
+        | _constants(alerts_names)
+        | _constants(tenancy_names)
+        | _constants(planning_names)
+    )
     scheduled = {key: entry["task"] for key, entry in settings.CELERY_BEAT_SCHEDULE.items()}
     assert scheduled and set(scheduled.values()) <= constants, scheduled
     assert set(scheduled.values()) <= registered, scheduled
