@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE["feeds-sweep-fan-out"] = {
     "task": feeds_tasks.SWEEP_FAN_OUT,
     "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
 }
+# The same for immediate notification e-mails (sent once: each is claimed before it is sent).
+CELERY_BEAT_SCHEDULE["feeds-sweep-notification-emails"] = {
+    "task": feeds_tasks.SWEEP_NOTIFICATION_EMAILS,
+    "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
+}
 
 # --- alerts --------------------------------------------------------------------------------------
 # The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass

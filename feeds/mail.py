@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sopsocial.tenancy.models import Membership
 
-from .models import InboxEntry, Notification
+from .models import InboxEntry, Notification, NotificationPreference
 from .notifications import _prefs
 from .selectors import visible_items
 
@@ -37,13 +38,42 @@ def do_send_notification_emails(notification_ids: Iterable[int]) -> int:
         # deleted or the subject unshared since the notification was written.
         if not n.user.email or not _still_readable(n.tenant_id, n.user_id, [n.item_id]):
             continue
+        # claimed before sending: the task and the sweep (or a redelivered task) never both send it
+        claim = Notification.objects.filter(pk=n.pk, emailed_at__isnull=True)
+        if not claim.update(emailed_at=timezone.now()):
+            continue
         who = (n.actor.get_full_name() or n.actor.username) if n.actor else "sopsocial"
         subject = f"[{n.tenant.name}] {who} {n.get_verb_display()} on {n.item.subject.title}"[:200]
         link = f"{settings.SITE_URL}/t/{n.tenant.slug}/posts/{n.item_id}/"
-        send_mail(subject, f"{subject}\n\n{n.item.body[:2000]}\n\nOpen: {link}\n", None, [n.user.email])
-        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+        try:
+            send_mail(subject, f"{subject}\n\n{n.item.body[:2000]}\n\nOpen: {link}\n", None, [n.user.email])
+        except Exception:
+            Notification.objects.filter(pk=n.pk).update(emailed_at=None)  # the next sweep tries again
+            raise
         sent += 1
     return sent
+
+
+def notifications_awaiting_email(grace_seconds: int, window_hours: int = 24) -> list[int]:
+    """Immediate-e-mail notifications written between `window_hours` and `grace_seconds` ago and not yet
+    e-mailed: their task message was lost (broker down at commit, worker killed). Older ones are left:
+    an e-mail a day late is noise, and the digest covers them."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created__lt=now - datetime.timedelta(seconds=grace_seconds),
+            created__gte=now - datetime.timedelta(hours=window_hours),
+        )
+        .filter(  # immediate e-mail is opt-in: a preference row that asks for it
+            Exists(
+                NotificationPreference.objects.filter(
+                    tenant_id=OuterRef("tenant_id"), user_id=OuterRef("user_id"), email_immediate=True
+                )
+            )
+        )
+        .values_list("pk", flat=True)[:1000]
+    )
 
 
 def _still_readable(tenant_id: int, user_id: int, item_ids: Iterable[int]) -> set[int]:

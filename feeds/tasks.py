@@ -32,6 +32,16 @@ def send_notification_emails(notification_ids):
     return mail.do_send_notification_emails(notification_ids)
 
 
+@shared_task(name=task_names.SWEEP_NOTIFICATION_EMAILS)
+def sweep_notification_emails():
+    """Beat: send the immediate e-mails whose task message was lost. Late, not lost; never twice."""
+    from django.conf import settings
+
+    return mail.do_send_notification_emails(
+        mail.notifications_awaiting_email(settings.FEEDS_FAN_OUT_GRACE_SECONDS)
+    )
+
+
 @shared_task(name=task_names.SEND_DAILY_DIGESTS)
 def send_daily_digests():
     return mail.do_send_daily_digests()
