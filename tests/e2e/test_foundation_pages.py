@@ -6,7 +6,7 @@ from django.db import transaction
 
 from sopsocial.subjects.actions import create_subject
 
-from ..factories import MembershipFactory, TenantFactory
+from ..factories import MembershipFactory, PartnerFactory, TenantFactory
 from .browser import DESKTOP, PHONE, axe_violations, horizontal_overflow, unreachable_by_keyboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,11 @@ def _login(page, base, username):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_foundation_pages_fit_work_by_keyboard_and_pass_axe(live_server, new_page, viewport):
+def test_foundation_pages_fit_work_by_keyboard_and_pass_axe(live_server, new_page, viewport, settings):
+    settings.SIGNUP_ENABLED = True  # the sign-up page is checked too (the live server shares settings)
     tenant = TenantFactory(slug="northwind", name="Northwind Foods")
-    admin = MembershipFactory(tenant=tenant, role="admin", user__username="morgan")
+    admin = MembershipFactory(tenant=tenant, role="admin", user__username="morgan", user__is_staff=True)
+    partner = PartnerFactory(tenant=tenant, name="FastFreight")
     MembershipFactory(tenant=tenant, role="planner")
     MembershipFactory(tenant=TenantFactory(slug="globex", name="Globex Drinks"), user=admin.user)
     with transaction.atomic():
@@ -31,8 +33,11 @@ def test_foundation_pages_fit_work_by_keyboard_and_pass_axe(live_server, new_pag
     base = live_server.url
     page = new_page(viewport)
 
-    page.goto(f"{base}/accounts/login/")
-    problems = {"login": axe_violations(page)}
+    problems = {}
+    for name, path in [("login", "/accounts/login/"), ("sign-up", "/signup/")]:
+        page.goto(base + path)
+        assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways at {viewport['width']} px"
+        problems[name] = axe_violations(page)
     _login(page, base, "morgan")
     for name, path in [
         ("home", "/t/northwind/"),
@@ -41,6 +46,9 @@ def test_foundation_pages_fit_work_by_keyboard_and_pass_axe(live_server, new_pag
         ("audit", "/t/northwind/audit/"),
         ("subject", f"/t/northwind/s/{subject.pk}/"),
         ("password", "/accounts/password_change/"),
+        ("settings", "/t/northwind/settings/"),
+        ("partner deactivation", f"/t/northwind/partners/{partner.pk}/deactivate/"),
+        ("operator", "/operator/"),
     ]:
         page.goto(base + path)
         assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways at {viewport['width']} px"
