@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from alerts import task_names as alerts_tasks
 from feeds import task_names as feeds_tasks
 from planning import task_names as planning_tasks
+from sopsocial.tenancy import task_names as tenancy_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -313,6 +314,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FEEDS_UPLOAD_BYTES_PER_HOUR = int(env("FEEDS_UPLOAD_BYTES_PER_HOUR", str(200 * 1024 * 1024)))
 FEEDS_UPLOAD_FILES_PER_HOUR = int(env("FEEDS_UPLOAD_FILES_PER_HOUR", "100"))
 FEEDS_TENANT_STORAGE_BYTES = int(env("FEEDS_TENANT_STORAGE_BYTES", str(5 * 1024 * 1024 * 1024)))
+# Sign-up verification e-mails whose task message was lost are sent by this sweep (once each).
+CELERY_BEAT_SCHEDULE["tenancy-sweep-signup-verifications"] = {
+    "task": tenancy_tasks.SWEEP_SIGNUP_VERIFICATIONS,
+    "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
+}
 CELERY_BEAT_SCHEDULE["feeds-daily-digest"] = {
     "task": feeds_tasks.SEND_DAILY_DIGESTS,
     "schedule": 3600.0,  # hourly sweep; each user gets at most one digest per FEEDS_DIGEST_INTERVAL_HOURS

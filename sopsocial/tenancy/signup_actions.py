@@ -73,12 +73,34 @@ def do_send_signup_verification(signup_id: int) -> None:
         return  # already sent (a redelivered message) or completed
     signup = SignupRequest.objects.get(pk=signup_id)
     context = {"signup": signup, "link": signup_link(token), "hours": SIGNUP_LINK_HOURS}
-    send_mail(
-        subject=f"Confirm your e-mail address to start {signup.organisation} on sopsocial",
-        message=render_to_string("tenancy/email/signup_verify.txt", context),
-        from_email=None,
-        recipient_list=[signup.email],
-    )
+    try:
+        send_mail(
+            subject=f"Confirm your e-mail address to start {signup.organisation} on sopsocial",
+            message=render_to_string("tenancy/email/signup_verify.txt", context),
+            from_email=None,
+            recipient_list=[signup.email],
+        )
+    except Exception:
+        SignupRequest.objects.filter(pk=signup_id).update(token_hash=None)  # unsent: the sweep retries
+        raise
+
+
+def do_sweep_signup_verifications(grace_seconds: int = 60) -> int:
+    """Send the verification e-mail of every sign-up still without one `grace_seconds` after it was
+    made (its task message was lost) and not expired: late, not lost; once each (the token is claimed
+    before sending). Returns how many were sent."""
+    now = timezone.now()
+    waiting = SignupRequest.objects.filter(
+        token_hash=None,
+        completed_at=None,
+        created__lt=now - timedelta(seconds=grace_seconds),
+        expires_at__gt=now,
+    ).values_list("pk", flat=True)[:200]
+    sent = 0
+    for signup_id in list(waiting):
+        do_send_signup_verification(signup_id)
+        sent += 1
+    return sent
 
 
 def pending_signup_for(token: str) -> SignupRequest:

@@ -13,3 +13,9 @@ def send_password_reset_email(email):
 @shared_task(name=task_names.SEND_SIGNUP_VERIFICATION)
 def send_signup_verification(signup_id):
     signup_actions.do_send_signup_verification(signup_id)
+
+
+@shared_task(name=task_names.SWEEP_SIGNUP_VERIFICATIONS)
+def sweep_signup_verifications():
+    """Beat: send the verification e-mails whose task message was lost (broker down at commit)."""
+    return signup_actions.do_sweep_signup_verifications()
