@@ -5,6 +5,7 @@ user's own group. It only relays what the fan-out sends; it accepts nothing from
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from sopsocial.tenancy.live import CLOSE_CODE, tenant_group
 from sopsocial.tenancy.models import Membership
 
 from .live import group_name
@@ -23,6 +24,7 @@ def _membership(user, tenant_slug):
 
 class LiveFeedConsumer(AsyncWebsocketConsumer):
     group = None
+    tenant_group = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -33,13 +35,19 @@ class LiveFeedConsumer(AsyncWebsocketConsumer):
         if tenant_id is None:
             await self.close(code=4404)
             return
-        self.group = group_name(tenant_id, user.pk)
+        self.group, self.tenant_group = group_name(tenant_id, user.pk), tenant_group(tenant_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.tenant_group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in (self.group, self.tenant_group):
+            if group:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def access_ended(self, event):
+        """The tenant was suspended or this person's access ended: close; reconnecting is refused."""
+        await self.close(code=CLOSE_CODE)
 
     async def receive(self, text_data=None, bytes_data=None):
         # The page has nothing to say over this socket; ignore (htmx may send form values).

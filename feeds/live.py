@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
 
+from sopsocial.tenancy.live import member_group
 from sopsocial.tenancy.models import Membership
 
 from .live_send import send_to_groups
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def group_name(tenant_id, user_id):
-    return f"t{tenant_id}.u{user_id}"
+    return member_group(tenant_id, user_id)
 
 
 def push_item(item_id, user_ids):

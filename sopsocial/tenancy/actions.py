@@ -22,6 +22,7 @@ from sopsocial.audit.verbs import CoreVerb
 from sopsocial.queue import enqueue_on_commit
 
 from . import task_names
+from .live import close_sockets_on_commit
 from .models import Invitation, Membership, Partner, Role, Tenant
 from .policy import Perm, require
 
@@ -311,6 +312,7 @@ def end_membership(member: Membership, membership: Membership, **context: Any) -
         before={"active": True},
         after={"active": False, **context},
     )
+    close_sockets_on_commit(member.tenant_id, [membership.user_id])
 
 
 def do_request_password_reset(email: str) -> None:

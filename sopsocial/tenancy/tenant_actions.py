@@ -22,6 +22,7 @@ from sopsocial.audit.actions import record
 from sopsocial.audit.verbs import CoreVerb
 
 from .actions import do_create_tenant, hash_token, send_invitation_on_commit
+from .live import close_sockets_on_commit
 from .models import Invitation, Role, Tenant
 from .policy import Perm, require
 
@@ -125,6 +126,7 @@ def do_suspend_tenant(tenant: Tenant, *, actor: AuthUser, reason: str = "") -> T
         before={"active": True},
         after={"active": False, **({"reason": reason[:300]} if reason else {})},
     )
+    close_sockets_on_commit(tenant.pk)
     return tenant
 
 
