@@ -44,16 +44,11 @@ def _code(name):
     return name.strip()[:64]
 
 
-def load_rows(directory=DEFAULT_DIR, shift=False, today=None):
-    """The demo as import batches: {kind: [row dicts]} in the order they must be applied."""
-    params = {r["name"]: r["value"] for r in _rows(directory, "parameters")}
-    plan_date = dt.date.fromisoformat(params.get("currentdate", "2021-02-01")[:10])
-    offset = dt.timedelta(0)
-    if shift:
-        offset = dt.timedelta(weeks=(wk.this_week(today) - wk.week_start(plan_date)).days // 7)
+def _products(directory):
+    """The demo's sellable items (those that are no other item's parent category) as product rows."""
     items = _rows(directory, "items")
     parents = {r["parent"] for r in items if r["parent"]}
-    products = [
+    return [
         {
             "sku": _code(r["name"]),
             "name": r["name"][:200],
@@ -63,6 +58,16 @@ def load_rows(directory=DEFAULT_DIR, shift=False, today=None):
         for r in items
         if r["name"] not in parents
     ]
+
+
+def load_rows(directory=DEFAULT_DIR, shift=False, today=None):
+    """The demo as import batches: {kind: [row dicts]} in the order they must be applied."""
+    params = {r["name"]: r["value"] for r in _rows(directory, "parameters")}
+    plan_date = dt.date.fromisoformat(params.get("currentdate", "2021-02-01")[:10])
+    offset = dt.timedelta(0)
+    if shift:
+        offset = dt.timedelta(weeks=(wk.this_week(today) - wk.week_start(plan_date)).days // 7)
+    products = _products(directory)
     skus = {p["sku"] for p in products}
     locations = _rows(directory, "locations")
     loc_parents = {r["parent"] for r in locations if r["parent"]}
@@ -243,18 +248,7 @@ def load_manufacturing_rows(directory=MANUFACTURING_DIR, shift=False, today=None
     def moved_week(day):
         return (wk.week_start(day) + offset).isoformat()
 
-    items = _rows(directory, "items")
-    parents = {r["parent"] for r in items if r["parent"]}
-    products = [
-        {
-            "sku": _code(r["name"]),
-            "name": r["name"][:200],
-            "family": (r["category"] or "")[:100],
-            "unit": "unit",
-        }
-        for r in items
-        if r["name"] not in parents
-    ]
+    products = _products(directory)
     skus = {p["sku"] for p in products}
     locations = _rows(directory, "locations")
     loc_parents = {r["parent"] for r in locations if r["parent"]}
