@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "planning",
     "feeds",
     "alerts",
+    "process",
 ]
 
 MIDDLEWARE = [

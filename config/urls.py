@@ -20,6 +20,7 @@ tenant_patterns = [
     path("", include("planning.urls")),
     path("", include("feeds.urls")),
     path("", include("alerts.urls")),
+    path("", include("process.urls")),
     path("", include("sopsocial.api.tenant_urls")),
 ]
 

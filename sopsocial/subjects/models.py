@@ -26,6 +26,12 @@ class SubjectKind(models.TextChoices):
     RULE = "rule", "Exception rule"
     PARTNER = "partner", "Partner"
     TOPIC = "topic", "Topic"
+    PERSON = "person", "Person"
+    CYCLE = "cycle", "S&OP cycle"
+    PHASE = "phase", "Cycle phase"
+    TASK = "task", "Task"
+    MEETING = "meeting", "Meeting"
+    DECISION = "decision", "Decision"
 
 
 class Subject(models.Model):

@@ -80,6 +80,11 @@ class Membership(models.Model):
     )
     is_active = models.BooleanField(default=True)
     joined = models.DateTimeField(auto_now_add=True)
+    # The person as a followable subject (kind "person"): following someone brings their posts,
+    # decisions and completed tasks into your feed. Made by the membership's actions.
+    subject = models.OneToOneField(
+        "subjects.Subject", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["user__first_name", "user__username"]
@@ -97,6 +102,41 @@ class Membership(models.Model):
     @property
     def display_name(self):
         return self.user.get_full_name() or self.user.username
+
+
+class Team(models.Model):
+    """A named group of members (e.g. "Demand planning", "Leeds depot team"): `@team` mentions reach
+    every member, and tasks and cycle phases may be assigned to a team rather than one person."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=100)
+    handle = models.SlugField(max_length=50, help_text="What follows @ in a mention, e.g. demand-planning")
+    description = models.CharField(max_length=300, blank=True)
+    members = models.ManyToManyField(Membership, through="TeamMembership", related_name="teams", blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "handle"], name="team_unique_handle"),
+            models.UniqueConstraint(fields=["tenant", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMembership(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="team_memberships")
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "member"], name="team_member_unique")]
+
+    def __str__(self):
+        return f"{self.member_id} in {self.team_id}"
 
 
 class Invitation(models.Model):

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-PACKAGES = ("config", "sopsocial", "planning", "feeds", "alerts")
+PACKAGES = ("config", "sopsocial", "planning", "feeds", "alerts", "process")
 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess:

@@ -14,13 +14,14 @@ from planning.actions.versions import TRANSITIONS
 from planning.imports import KINDS
 from planning.verbs import PlanningVerb, load_verb, master_verb, transition_verb
 from planning.views.master import MASTER_KINDS
+from process.verbs import ProcessVerb
 from sopsocial.audit import verbs
 from sopsocial.audit.actions import record
 from sopsocial.audit.models import AuditEvent
 from sopsocial.audit.verbs import CoreVerb, UnknownVerbError, Verb
 from sopsocial.subjects.actions import create_subject
 
-APP_ENUMS = (CoreVerb, FeedsVerb, PlanningVerb, AlertsVerb)
+APP_ENUMS = (CoreVerb, FeedsVerb, PlanningVerb, AlertsVerb, ProcessVerb)
 ROOT = Path(__file__).resolve().parents[2]
 
 

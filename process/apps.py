@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ProcessConfig(AppConfig):
+    name = "process"
+
+    def ready(self):
+        from sopsocial.audit import verbs
+
+        from .verbs import ProcessVerb
+
+        verbs.register(ProcessVerb)
