@@ -1,7 +1,18 @@
 """Process pages under /t/<slug>/: each area (cycle calendar, tasks, My work, meetings and decisions,
 people and teams) keeps its routes in its own block below."""
 
-from django.urls import path  # noqa: F401  (each area's block adds its paths)
+from django.urls import path
+
+from .views import cycles, meetings, tasks
 
 app_name = "process"
-urlpatterns: list = []
+urlpatterns = [
+    # cycle calendar
+    path("cycles/<int:cycle_id>/", cycles.cycle_detail, name="cycle"),
+    path("cycles/<int:cycle_id>/phases/<int:phase_id>/", cycles.phase_detail, name="phase"),
+    # tasks
+    path("tasks/<int:task_id>/", tasks.task_detail, name="task"),
+    # meetings and decisions
+    path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("decisions/<int:decision_id>/", meetings.decision_detail, name="decision"),
+]
