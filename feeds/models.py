@@ -286,6 +286,9 @@ class Notification(models.Model):
         FORWARD = "forward", "forwarded you a post"
         COMMENT = "comment", "commented on your post"
         ALERT = "alert", "alert"
+        TASK = "task", "assigned you a task"
+        APPROVAL = "approval", "asked for your approval"
+        DECISION = "decision", "made you owner of a decision"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

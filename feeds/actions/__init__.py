@@ -7,6 +7,7 @@ The functions other apps call:
   do_create_system_item(*, tenant, subject, tagged=(), actor=None, verb, text, data=None, kind="system")
   do_follow(member, subject) / do_unfollow(member, subject) / do_auto_follow(tenant=, user=, subject=)
   do_auto_follow_many(tenant=, pairs=[(user, subject), ...])  (a batch, in a fixed number of queries)
+  notify_users(item, user_ids, verb, actor)  (bell entries and e-mails by preference: tasks, approvals)
 All work inside an outer transaction.atomic (their side effects wait for the outermost commit).
 
 Where they live: posts and system items in `posts`, comments/reactions/forwards in `conversation`,
@@ -35,6 +36,7 @@ from .posts import (
     do_delete_post,
     do_edit_post,
 )
+from ..notifications import notify_users
 from .read_state import do_mark_notifications_read, do_mark_read, do_save_preferences
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "do_mark_notifications_read",
     "do_mark_read",
     "do_save_preferences",
+    "notify_users",
     "do_send_daily_digests",
     "do_send_notification_emails",
     "do_toggle_reaction",
