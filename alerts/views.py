@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -71,14 +72,23 @@ def alert_detail(request, member, alert_id):
 
 
 def _lifecycle(request, member, alert_id, act):
+    """Act on an alert, then back to its page; with htmx (a row acted on in place, e.g. on My work):
+    204 when done, 422 with the refusal as text, 403 when the member may not."""
     alert = access_alert(member, alert_id)
     try:
         act(alert)
     except ValidationError as error:
+        if request.htmx:
+            return HttpResponse("; ".join(error.messages), status=422, content_type="text/plain")
         messages.error(request, "; ".join(error.messages))
     except PermissionDenied as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=403, content_type="text/plain")
         messages.error(request, str(error))
         return render(request, "403.html", {"reason": str(error)}, status=403)
+    else:
+        if request.htmx:
+            return HttpResponse(status=204)
     return redirect("alerts:alert", tenant_slug=member.tenant.slug, alert_id=alert.pk)
 
 

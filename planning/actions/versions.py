@@ -15,6 +15,7 @@ from sopsocial.audit.actions import record
 from sopsocial.subjects.actions import save_with_subject
 from sopsocial.tenancy.policy import Perm, require
 
+from .. import hooks
 from .. import weeks as wk
 from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionStatus
 from ..outbox import EvaluationScope
@@ -386,7 +387,7 @@ def check_transition(member: Membership, version: PlanVersion, action: str) -> P
             after={"status": target},
         )
         changed = _changed_products(version)
-        feed_actions.do_create_system_item(
+        item = feed_actions.do_create_system_item(
             tenant=member.tenant,
             subject=version.subject,
             tagged=changed,
@@ -397,6 +398,8 @@ def check_transition(member: Membership, version: PlanVersion, action: str) -> P
         )
         if action in ("approve", "publish"):
             request_evaluation(member.tenant, f"version {action}", EvaluationScope())
+        if action == "submit":
+            hooks.run_version_submitted(version=version, item=item, member=member)
     return version
 
 
