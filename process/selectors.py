@@ -130,13 +130,13 @@ def my_alerts(member: Membership) -> QuerySet[Alert]:
 def my_mentions(member: Membership) -> QuerySet[Notification]:
     """Mentions of the member and posts forwarded to them that they have not answered yet, newest first.
 
-    Answered means: after the notification, the member commented on its item, reacted to it, or posted
-    on the item's subject. Deleted items drop out."""
+    Answered means: after the notification, the member commented on its item (for a forward: on the
+    forwarded post), reacted to it, or posted on the item's subject. Deleted items drop out."""
     later = {"created__gt": OuterRef("created")}
-    commented = Comment.objects.filter(
-        item_id=OuterRef("item_id"), author_id=member.user_id, deleted_at__isnull=True, **later
-    )
-    reacted = Reaction.objects.filter(item_id=OuterRef("item_id"), user_id=member.user_id, **later)
+    # a forward is answered on the post it forwards (a forward itself takes no comments)
+    on_item = Q(item_id=OuterRef("item_id")) | Q(item_id=OuterRef("item__forwarded_item_id"))
+    commented = Comment.objects.filter(on_item, author_id=member.user_id, deleted_at__isnull=True, **later)
+    reacted = Reaction.objects.filter(on_item, user_id=member.user_id, **later)
     posted = FeedItem.objects.filter(
         tenant_id=member.tenant_id,
         kind=FeedItem.Kind.POST,
