@@ -19,6 +19,7 @@ so that the page, the navigation count and the notifications cannot disagree, an
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -112,11 +113,11 @@ def pairs_sql(
     version_id: int | None = None,
     member_id: int | None = None,
     day: dt.date | None = None,
-) -> tuple[str, dict[str, object]]:
+) -> tuple[str, dict[str, Any]]:
     """The (version_id, member_id) approver pairs of the tenant's submitted versions, as SQL and its
     parameters (to run, or to embed as a subquery): optionally for one version or one member."""
     roles = approver_roles()
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "tenant": tenant.pk,
         "submitted": VersionStatus.SUBMITTED.value,
         "submit_verb": PlanningVerb.VERSION_SUBMIT.value,
@@ -140,7 +141,7 @@ def pairs_sql(
     return sql, params
 
 
-def _run(sql: str, params: dict[str, object]) -> list[tuple[int, int]]:
+def _run(sql: str, params: dict[str, Any]) -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(int(v), int(m)) for v, m in cursor.fetchall()]

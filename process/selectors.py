@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -208,7 +209,7 @@ def my_work_count(member: Membership, today: dt.date | None = None) -> int:
     section's count as a scalar subquery of a single SELECT."""
     today = today or timezone.localdate()
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for queryset in (
         my_tasks(member),
         my_approvals(member, today),
@@ -232,9 +233,9 @@ def my_work_count(member: Membership, today: dt.date | None = None) -> int:
 _NAMED = re.compile(r"%\((\w+)\)s")
 
 
-def _positional(sql: str, params: dict[str, object]) -> tuple[str, list[object]]:
+def _positional(sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
     """Named `%(x)s` placeholders as positional `%s` (what the ORM's raw expressions take)."""
-    values: list[object] = []
+    values: list[Any] = []
 
     def replace(match: re.Match[str]) -> str:
         values.append(params[match.group(1)])

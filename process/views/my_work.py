@@ -40,7 +40,9 @@ def approve_version(request, member, version_id):
         return redirect("process:my_work", tenant_slug=member.tenant.slug)
     refusal = ""
     if version.status != VersionStatus.SUBMITTED:
-        refusal = f"This version is {version.get_status_display().lower()}: only a submitted version is approved."
+        refusal = (
+            f"This version is {version.get_status_display().lower()}: only a submitted version is approved."
+        )
     elif four_eyes_refuses(member, version):
         refusal = FOUR_EYES_REFUSAL
     context = {"version": version, "preview": selectors.approval_preview(version), "refusal": refusal}

@@ -50,8 +50,9 @@ def test_log_pages_by_keyset_with_a_fixed_number_of_queries(client, admin_member
     client.force_login(admin_member.user)
     url = reverse("audit:log", kwargs={"tenant_slug": admin_member.tenant.slug})
     client.get(url)  # warm the session
-    # session, user, membership (guard), events page, distinct verbs, memberships (tenant switcher)
-    with assert_queries(6):
+    # session, user, membership (guard), events page, distinct verbs, memberships (tenant switcher), the My
+    # work count (menu)
+    with assert_queries(7):
         first = client.get(url)
     assert first.context["next_before"] == 71
     with assert_queries(5):  # the htmx fragment has no navigation, so no memberships query

@@ -46,8 +46,9 @@ def test_home_feed_renders_with_a_fixed_number_of_queries(
         actions.do_create_comment(alex, FeedItem.objects.latest("id"), body="a comment")
     client = client_for(sam)
     # session, user, membership, inbox page, 4 batch loads (files, tags, reactions, comments), unread count,
-    # memberships (nav), session save (the guard remembers the tenant), savepoint pair around it.
-    with assert_queries(13):
+    # memberships (nav), the My work count (menu), session save (the guard remembers the tenant), savepoint
+    # pair around it.
+    with assert_queries(14):
         response = client.get(url("home", sam), {"size": n})
     assert response.status_code == 200
     assert response.content.count(b'class="feed-item ') == min(n, 20)

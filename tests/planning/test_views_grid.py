@@ -27,8 +27,8 @@ def _grid_url(version):
 
 
 # session, membership (guard), version, products, entries, customers, facilities, notes, 4 filter lists,
-# feeds badge context, products for "Add a row"
-GRID_QUERIES = 15
+# feeds badge context, products for "Add a row", the My work count in the menu
+GRID_QUERIES = 16
 
 
 @pytest.mark.parametrize("products", [200, 20])

@@ -60,9 +60,15 @@ def build(tenant, n):
             alert_item(make_alert(low_rule, subject=product, key=f"low{i}", title=f"Low {i}"))
             # mentions: one unanswered
             post = FeedItem.objects.create(
-                tenant=tenant, kind=FeedItem.Kind.POST, subject=product, author=priya.user, body=f"@sam look {i}"
+                tenant=tenant,
+                kind=FeedItem.Kind.POST,
+                subject=product,
+                author=priya.user,
+                body=f"@sam look {i}",
             )
-            Notification.objects.create(tenant=tenant, user=sam.user, item=post, actor=priya.user, verb="mention")
+            Notification.objects.create(
+                tenant=tenant, user=sam.user, item=post, actor=priya.user, verb="mention"
+            )
             # decisions: due soon, and one far off that stays out
             make_decision(tenant, question=f"Soon {i}?", owner=sam, due_on=TODAY + dt.timedelta(days=3))
             make_decision(tenant, question=f"Later {i}?", owner=sam, due_on=TODAY + dt.timedelta(days=30))

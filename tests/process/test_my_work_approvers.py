@@ -112,7 +112,9 @@ def test_an_owner_away_is_replaced_by_their_stand_in_while_away(tenant, people):
 def test_a_stand_in_who_may_not_approve_leaves_it_to_everyone_who_may(tenant, people):
     cycle = make_cycle(tenant, month=dt.date(2026, 11, 1))
     make_phase(cycle, locks_plan_type=PlanType.DEMAND, owner_member=people["sam"])
-    Absence.objects.create(tenant=tenant, member=people["sam"], stand_in=people["vic"], starts_on=TODAY, ends_on=TODAY)
+    Absence.objects.create(
+        tenant=tenant, member=people["sam"], stand_in=people["vic"], starts_on=TODAY, ends_on=TODAY
+    )
     version = _submitted(tenant, people["priya"])
     # the version never waits on nobody
     assert _names(approvers_for(version, day=TODAY)) == ["Ada", "Priya", "Sam"]
@@ -121,7 +123,9 @@ def test_a_stand_in_who_may_not_approve_leaves_it_to_everyone_who_may(tenant, pe
 def test_an_inactive_stand_in_does_not_receive(tenant, people):
     cycle = make_cycle(tenant, month=dt.date(2026, 11, 1))
     make_phase(cycle, locks_plan_type=PlanType.DEMAND, owner_member=people["sam"])
-    Absence.objects.create(tenant=tenant, member=people["sam"], stand_in=people["ada"], starts_on=TODAY, ends_on=TODAY)
+    Absence.objects.create(
+        tenant=tenant, member=people["sam"], stand_in=people["ada"], starts_on=TODAY, ends_on=TODAY
+    )
     people["ada"].is_active = False
     people["ada"].save(update_fields=["is_active"])
     version = _submitted(tenant, people["priya"])
@@ -148,9 +152,9 @@ def test_submitting_rings_the_bell_of_its_approvers_only(tenant, people):
 def test_the_submitter_is_not_asked_to_approve_their_own_version(tenant, people):
     version = _submitted(tenant, people["priya"])
     asked = set(
-        Notification.objects.filter(verb=Notification.Verb.APPROVAL, item__subject=version.subject).values_list(
-            "user_id", flat=True
-        )
+        Notification.objects.filter(
+            verb=Notification.Verb.APPROVAL, item__subject=version.subject
+        ).values_list("user_id", flat=True)
     )
     # everyone who may approve, but the actor never notifies themselves
     assert asked == {people["sam"].user_id, people["ada"].user_id}

@@ -27,7 +27,12 @@ def test_each_section_holds_my_rows_and_only_mine(tenant):
     assert [r.overdue for r in work.tasks] == [True, False, False, False]
     assert [r.via_team for r in work.tasks] == [False, False, True, True]
     assert len(work.approvals) == 2
-    assert sorted(r.alert.title for r in work.alerts) == ["Assigned 0", "Assigned 1", "Followed 0", "Followed 1"]
+    assert sorted(r.alert.title for r in work.alerts) == [
+        "Assigned 0",
+        "Assigned 1",
+        "Followed 0",
+        "Followed 1",
+    ]
     assert {r.alert.title: r.assigned for r in work.alerts}["Assigned 0"] is True
     assert len(work.mentions) == 2
     assert [r.decision.question for r in work.decisions] == ["Soon 0?", "Soon 1?"]
