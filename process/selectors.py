@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -65,7 +65,8 @@ class MyWork:
     alerts: tuple[AlertRow, ...] = ()
     mentions: tuple[Notification, ...] = ()
     decisions: tuple[DecisionRow, ...] = ()
-    sections: tuple[str, ...] = field(default=("tasks", "approvals", "alerts", "mentions", "decisions"))
+
+    SECTIONS: ClassVar[tuple[str, ...]] = ("tasks", "approvals", "alerts", "mentions", "decisions")
 
     @property
     def count(self) -> int:
