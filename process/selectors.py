@@ -26,7 +26,7 @@ from planning.selectors import compare_versions
 from sopsocial.tenancy.models import Membership, TeamMembership
 
 from .approvals import approver_roles, pairs_sql
-from .models import Decision, DecisionStatus, Task
+from .models import Absence, Decision, DecisionStatus, Task
 from .models.tasks import OPEN_TASK_STATUSES
 
 # Each section shows at most this many rows (the count in the navigation counts them all).
@@ -40,7 +40,8 @@ MENTION_VERBS = (Notification.Verb.MENTION, Notification.Verb.FORWARD)
 class TaskRow:
     task: Task
     overdue: bool
-    via_team: bool
+    via_team: bool  # assigned to a team I am in
+    covering_for: Membership | None = None  # assigned to someone away whose stand-in I am
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,18 @@ class MyWork:
 # --- the five sections as querysets (shared by the page and the count) ------------------------------
 
 
-def my_tasks(member: Membership) -> QuerySet[Task]:
-    """Open tasks assigned to the member or to a team they belong to, by due date (undated last)."""
+def my_tasks(member: Membership, today: dt.date) -> QuerySet[Task]:
+    """Open tasks assigned to the member, to a team they belong to, or to someone away today for whom
+    they stand in (tasks reach a stand-in when made, and those made before the absence meanwhile), by
+    due date (undated last)."""
     my_team = TeamMembership.objects.filter(member=member, team_id=OuterRef("assignee_team_id"))
+    covering = Absence.objects.filter(
+        member_id=OuterRef("assignee_member_id"), stand_in=member, starts_on__lte=today, ends_on__gte=today
+    )
     return (
         Task.objects.filter(tenant_id=member.tenant_id, status__in=OPEN_TASK_STATUSES)
-        .annotate(via_my_team=Exists(my_team))
-        .filter(Q(assignee_member=member) | Q(via_my_team=True))
+        .annotate(via_my_team=Exists(my_team), covering_absence=Exists(covering))
+        .filter(Q(assignee_member=member) | Q(via_my_team=True) | Q(covering_absence=True))
         .order_by(F("due_on").asc(nulls_last=True), "id")
     )
 
@@ -176,9 +182,9 @@ def my_work(member: Membership, today: dt.date | None = None) -> MyWork:
     of rows (one per section: tasks, approvals, alerts, mentions, decisions)."""
     today = today or timezone.localdate()
     tasks = list(
-        my_tasks(member).select_related("assignee_team", "phase", "about", "standing_in_for__user")[
-            :SECTION_ROWS
-        ]
+        my_tasks(member, today).select_related(
+            "assignee_member__user", "assignee_team", "phase", "about", "standing_in_for__user"
+        )[:SECTION_ROWS]
     )
     approvals = list(
         my_approvals(member, today).select_related("plan", "cycle", "subject", "based_on")[:SECTION_ROWS]
@@ -192,7 +198,12 @@ def my_work(member: Membership, today: dt.date | None = None) -> MyWork:
             TaskRow(
                 task=t,
                 overdue=t.is_overdue(today),
-                via_team=t.assignee_member_id != member.pk,
+                via_team=t.assignee_team_id is not None,
+                covering_for=(
+                    t.assignee_member
+                    if t.assignee_member_id not in (None, member.pk) and getattr(t, "covering_absence", False)
+                    else None
+                ),
             )
             for t in tasks
         ),
@@ -212,7 +223,7 @@ def my_work_count(member: Membership, today: dt.date | None = None) -> int:
     parts: list[str] = []
     params: list[Any] = []
     for queryset in (
-        my_tasks(member),
+        my_tasks(member, today),
         my_approvals(member, today),
         my_alerts(member),
         my_mentions(member),

@@ -14,8 +14,12 @@
   function problem(xhr) {
     if (xhr.status === 403) return "You may not do this.";
     if (xhr.status === 404) return "This is no longer here.";
-    var text = (xhr.responseText || "").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
-    if (xhr.status === 422 && text && text.length < 300) return text;
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    var text = (xhr.responseText || "").trim();
+    // a refusal sent as plain text (alerts' lifecycle) is the message itself; an HTML answer (a form
+    // with its errors) has been swapped in where the person is looking
+    if (xhr.status === 422 && type.indexOf("text/plain") === 0 && text && text.length < 300) return text;
+    if (xhr.status === 422) return "Not done: see why just above.";
     return "That did not work. Try again, or open the item.";
   }
 

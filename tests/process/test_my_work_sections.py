@@ -174,3 +174,19 @@ def test_tasks_for_nobody_or_cancelled_stay_out(tenant):
     make_task(tenant, title="Cancelled", assignee_member=sam, status="cancelled")
     make_task(tenant, title="Started", assignee_member=sam, status="in_progress")
     assert [r.task.title for r in my_work(sam).tasks] == ["Started"]
+
+
+def test_a_stand_in_sees_the_tasks_of_whom_they_stand_in_for_while_away(tenant):
+    from process.models import Absence
+
+    sam = MembershipFactory(tenant=tenant, role="executive")
+    deputy = MembershipFactory(tenant=tenant, role="planner")
+    make_task(tenant, title="Sam's", assignee_member=sam)
+    Absence.objects.create(
+        tenant=tenant, member=sam, stand_in=deputy, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=2)
+    )
+    rows = my_work(deputy, today=TODAY).tasks
+    assert [(r.task.title, r.covering_for) for r in rows] == [("Sam's", sam)]
+    assert my_work_count(deputy, today=TODAY) == 1
+    assert my_work(deputy, today=TODAY + dt.timedelta(days=3)).tasks == ()  # Sam is back
+    assert [r.task.title for r in my_work(sam, today=TODAY).tasks] == ["Sam's"]  # still Sam's task
