@@ -340,7 +340,7 @@ class PushSubscription(models.Model):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    endpoint = models.URLField(max_length=1000)
+    endpoint = models.URLField(max_length=1000)  # feeds.push.ENDPOINT_MAX_LENGTH
     p256dh = models.CharField(max_length=200, help_text="The browser's P-256 public key (base64url)")
     auth = models.CharField(max_length=100, help_text="The browser's auth secret (base64url)")
     user_agent = models.CharField(max_length=300, blank=True)

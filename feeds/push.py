@@ -46,6 +46,7 @@ PUSH_TTL_SECONDS = 12 * 3600
 # (connect, read) seconds for one POST to a push service.
 PUSH_TIMEOUT = (5, 10)
 BODY_MAX_CHARS = 180
+ENDPOINT_MAX_LENGTH = 1000  # PushSubscription.endpoint's max_length
 
 # Notification verb -> the preference field that switches its phone notifications on. Alerts are pushed
 # only when high (see `push_preference_for`); comments and decisions are not pushed.
@@ -204,7 +205,7 @@ def endpoint_problem(endpoint: str) -> str | None:
     a push service's public HTTPS address: no other scheme, no IP address, no local host name."""
     if "\x00" in endpoint or any(ch.isspace() for ch in endpoint):
         return "The push endpoint is not a URL."
-    if len(endpoint) > PushSubscription._meta.get_field("endpoint").max_length:
+    if len(endpoint) > ENDPOINT_MAX_LENGTH:
         return "The push endpoint is too long."
     try:
         parts = urlsplit(endpoint)
