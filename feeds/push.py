@@ -163,7 +163,16 @@ def _vapid_state() -> tuple[VapidKeys | None, str | None]:
     if public or private:
         return None, "Phone notifications are off: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY."
     if settings.DEBUG and settings.VAPID_DEV_KEYS_FILE:
-        return _dev_keys(Path(settings.VAPID_DEV_KEYS_FILE), subject), None
+        try:
+            return _dev_keys(Path(settings.VAPID_DEV_KEYS_FILE), subject), None
+        except (OSError, ValueError, KeyError) as error:
+            log.warning(
+                "could not keep development VAPID keys in %s: %s", settings.VAPID_DEV_KEYS_FILE, error
+            )
+            return None, (
+                f"Phone notifications are off: development keys could not be kept in "
+                f"{settings.VAPID_DEV_KEYS_FILE} ({error}). Set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY."
+            )
     return None, (
         "Phone notifications are off on this server: it has no VAPID keys. An administrator makes them "
         "with `manage.py generate_vapid_keys` and sets VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY."

@@ -20,8 +20,16 @@ from feeds.push import generate_vapid_keys
 from sopsocial.subjects.actions import create_subject
 
 from ..factories import MembershipFactory, TenantFactory
+from ..feeds.push_fixtures import subscribe
 from ..feeds.push_helpers import BrowserKeys, verify_vapid
-from .browser import PHONE
+from .browser import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    horizontal_overflow,
+    overflowing_elements,
+    unreachable_by_keyboard,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -210,3 +218,24 @@ def test_the_offline_page_stands_in_when_the_network_is_gone(live_server, new_pa
     page.get_by_role("button", name="Try again").click()
     page.wait_for_url(f"{base}/t/northwind/notifications/")
     assert page.get_by_role("heading", name="You are offline").count() == 0
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_notification_settings_fit_a_phone_work_by_keyboard_and_pass_axe(
+    live_server, new_page, northwind, viewport
+):
+    subscribe(northwind["priya"], "https://fcm.googleapis.com/fcm/send/priyas-laptop")
+    base = live_server.url
+    page = new_page(viewport)
+    _login(page, base, "priya")
+    page.goto(f"{base}/t/northwind/notifications/settings/")
+    page.get_by_role("button", name="Turn on for this browser").wait_for()
+    assert page.get_by_role("switch", name="High alerts on what I follow").is_checked()
+    assert page.locator("#push-devices").get_by_text("via fcm.googleapis.com").is_visible()
+    assert horizontal_overflow(page) <= 0, overflowing_elements(page)
+    assert not unreachable_by_keyboard(page)
+    assert not axe_violations(page)
+    page.get_by_role("switch", name="Tasks assigned to me or due").press("Space")
+    page.get_by_role("button", name="Save").click()
+    assert not page.get_by_role("switch", name="Tasks assigned to me or due").is_checked()
+    assert page.get_by_role("switch", name="Mentions and posts forwarded to me").is_checked()

@@ -53,3 +53,12 @@ def test_without_good_keys_push_is_off_and_says_why(settings, public, private, r
     settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = public, private
     assert vapid_keys() is None
     assert reason in push_off_reason()
+
+
+def test_development_keys_that_cannot_be_kept_turn_push_off_with_the_reason(settings, tmp_path):
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    settings.DEBUG = True
+    (tmp_path / "var").write_text("a file where the folder should be")
+    settings.VAPID_DEV_KEYS_FILE = tmp_path / "var" / "vapid-dev-keys.json"
+    assert vapid_keys() is None
+    assert "development keys could not be kept" in push_off_reason()
