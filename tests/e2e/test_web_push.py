@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -210,6 +211,8 @@ def test_the_offline_page_stands_in_when_the_network_is_gone(live_server, new_pa
     page.context.set_offline(True)
     page.goto(f"{base}/t/northwind/notifications/")
     assert page.get_by_role("heading", name="You are offline").is_visible()
+    Path("artifacts/push").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path="artifacts/push/phone-offline.png")
     assert page.get_by_role("button", name="Try again").is_visible()
     assert (
         page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
@@ -235,6 +238,9 @@ def test_notification_settings_fit_a_phone_work_by_keyboard_and_pass_axe(
     assert horizontal_overflow(page) <= 0, overflowing_elements(page)
     assert not unreachable_by_keyboard(page)
     assert not axe_violations(page)
+    if viewport is PHONE:  # the README's picture (docs/screenshots/phone-notification-settings.png)
+        Path("artifacts/push").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path="artifacts/push/phone-notification-settings.png", full_page=True)
     page.get_by_role("switch", name="Tasks assigned to me or due").press("Space")
     page.get_by_role("button", name="Save").click()
     assert not page.get_by_role("switch", name="Tasks assigned to me or due").is_checked()
