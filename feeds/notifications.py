@@ -31,14 +31,15 @@ def _prefs(tenant_id: int, user_ids: Collection[int]) -> dict[int, NotificationP
 def notify_users(
     item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None
 ) -> list[Notification]:
-    """Bell entries (and immediate e-mails, by each person's preferences) for `user_ids` about `item`,
-    for other apps' work items: a task assigned or due, a version waiting for approval, a decision.
-    `verb` is a `Notification.Verb`; the actor never notifies themselves."""
+    """Bell entries (and immediate e-mails and phone pushes, by each person's preferences) for `user_ids`
+    about `item`, for other apps' work items: a task assigned or due, a version waiting for approval, a
+    decision. `verb` is a `Notification.Verb`; the actor never notifies themselves."""
     return _notify(item, user_ids, Notification.Verb(verb), actor)
 
 
 def _notify(item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None) -> list[Notification]:
-    """Bell entries for the users who keep in-app notifications; immediate e-mails after commit."""
+    """Bell entries for the users who keep in-app notifications; immediate e-mails and phone pushes
+    (`_queue_pushes`) after commit."""
     user_ids = {uid for uid in user_ids if actor is None or uid != actor.pk}
     if not user_ids:
         return []

@@ -12,8 +12,8 @@ All work inside an outer transaction.atomic (their side effects wait for the out
 
 Where they live: posts and system items in `posts`, comments/reactions/forwards in `conversation`,
 follows in `follows`, reading state and preferences in `read_state`, phone (Web Push) subscriptions in
-`push`; the fan-out run after commit in
-`feeds.fan_out` and the e-mails in `feeds.mail` (re-exported here too).
+`push`; the fan-out run after commit in `feeds.fan_out`, the e-mails in `feeds.mail` (re-exported here
+too) and the phone pushes in `feeds.push`.
 """
 
 from ..fan_out import do_fan_out_item, items_awaiting_fan_out
