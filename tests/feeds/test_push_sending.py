@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 
-from feeds import actions
+from feeds import actions, task_names
 from feeds.models import FeedItem, Notification, PushSubscription
 from feeds.notifications import notify_users
 from feeds.verbs import FeedsVerb
@@ -25,6 +25,21 @@ def pair(tenant):
     alex = f.member(tenant, user__first_name="Alex", user__last_name="Ng")
     priya = f.member(tenant, user__username="priya")
     return alex, priya
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The names of the tasks queued after commit (and then run, as the worker would)."""
+    from sopsocial import queue
+
+    names, send_now = [], queue.send_now
+
+    def record(name, **kwargs):
+        names.append(name)
+        return send_now(name, **kwargs)
+
+    monkeypatch.setattr(queue, "send_now", record)
+    return names
 
 
 def _mention(run_on_commit, author, text="@priya can supply cover the promo?"):
@@ -54,7 +69,9 @@ def test_a_mention_reaches_the_subscribed_phone_encrypted_and_signed(
     assert subscription.last_success_at is not None and subscription.failure_count == 0
 
 
-def test_each_subscribed_browser_gets_it_and_nobody_else(pair, tenant, vapid, push_service, run_on_commit):
+def test_each_subscribed_browser_gets_it_and_nobody_else(
+    pair, tenant, vapid, push_service, run_on_commit, queued
+):
     alex, priya = pair
     bystander = f.member(tenant)
     laptop, _ = subscribe(priya, "https://updates.push.services.mozilla.com/wpush/v2/laptop")
@@ -62,6 +79,7 @@ def test_each_subscribed_browser_gets_it_and_nobody_else(pair, tenant, vapid, pu
     subscribe(bystander, "https://fcm.googleapis.com/fcm/send/bystander")
     subscribe(alex, "https://fcm.googleapis.com/fcm/send/author")  # the author is never notified
     _mention(run_on_commit, alex)
+    assert queued.count(task_names.SEND_PUSH_NOTIFICATIONS) == 1  # one task for all of them
     assert sorted(p.url for p in push_service.received) == sorted([laptop.endpoint, phone.endpoint])
 
 
@@ -128,17 +146,29 @@ def test_mentions_switched_off_also_stops_forwards(pair, vapid, push_service, ru
     assert push_service.received == []
 
 
-def test_nothing_is_queued_without_a_subscription_or_without_keys(
-    pair, settings, push_service, run_on_commit, django_capture_on_commit_callbacks
+def test_no_push_task_is_queued_for_people_without_a_subscribed_browser(
+    pair, vapid, push_service, run_on_commit, queued
 ):
+    alex, _priya = pair
+    _mention(run_on_commit, alex)
+    assert Notification.objects.filter(verb="mention").exists()
+    assert task_names.SEND_PUSH_NOTIFICATIONS not in queued and push_service.received == []
+
+
+def test_without_keys_push_is_off_and_costs_nothing(pair, settings, push_service, run_on_commit, queued):
     alex, priya = pair
     settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
     settings.DEBUG = False
-    post, callbacks = run_on_commit(
-        actions.check_create_post, alex, subject=f.subject(alex.tenant, "X"), body="@priya hello"
+    PushSubscription.objects.create(
+        tenant=priya.tenant,
+        user=priya.user,
+        endpoint="https://fcm.googleapis.com/fcm/send/old",
+        p256dh="x",
+        auth="y",
     )
+    _mention(run_on_commit, alex)
     assert Notification.objects.filter(user=priya.user).exists()
-    assert push_service.received == []
+    assert task_names.SEND_PUSH_NOTIFICATIONS not in queued and push_service.received == []
 
 
 def test_a_push_service_that_forgot_the_browser_ends_its_subscription(
