@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from sopsocial.audit.actions import record
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from sopsocial.tenancy.models import Membership
 
 USER_AGENT_MAX = PushSubscription._meta.get_field("user_agent").max_length
+# Browsers one person may have subscribed in one tenant: a new one beyond this replaces their least
+# recently used (each push is one POST per browser, so this also bounds what one mention costs).
+MAX_BROWSERS_PER_PERSON = 10
 
 
 def check_subscribe_push(
@@ -90,6 +94,7 @@ def do_subscribe_push(
             existing.save(update_fields=["p256dh", "auth", "user_agent", "failure_count"])
             subscription = existing
         else:
+            _make_room(member)
             try:
                 with transaction.atomic():
                     subscription = PushSubscription.objects.create(
@@ -110,6 +115,23 @@ def do_subscribe_push(
             after={"push_service": service, "user_agent": user_agent[:120], "renewed": existing is not None},
         )
     return subscription
+
+
+def _make_room(member: Membership) -> None:
+    """End the member's least recently used browsers beyond MAX_BROWSERS_PER_PERSON - 1 (audited)."""
+    mine = PushSubscription.objects.filter(tenant=member.tenant, user_id=member.user_id)
+    oldest_first = mine.order_by(F("last_success_at").asc(nulls_first=True), "created", "pk")
+    excess = mine.count() - (MAX_BROWSERS_PER_PERSON - 1)
+    for old in list(oldest_first[: max(excess, 0)]):
+        old.delete()
+        record(
+            tenant=member.tenant,
+            verb=FeedsVerb.PUSH_UNSUBSCRIBE,
+            actor=member.user,
+            target=old.push_service,
+            before={"push_service": old.push_service, "user_agent": old.user_agent[:120]},
+            after={"reason": f"replaced by a newer browser (at most {MAX_BROWSERS_PER_PERSON})"},
+        )
 
 
 def do_unsubscribe_push(member: Membership, endpoint: str) -> bool:

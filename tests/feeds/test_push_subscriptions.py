@@ -198,3 +198,18 @@ def test_a_partner_user_may_subscribe_in_the_tenant_that_shares_with_them(tenant
     keys = BrowserKeys()
     response = post_json(client_for(partner), url("push_subscribe", partner), keys.subscription(ENDPOINT))
     assert response.status_code == 201
+
+
+def test_a_new_browser_beyond_the_limit_replaces_the_least_recently_used(priya, vapid):
+    from django.utils import timezone
+
+    from feeds.actions.push import MAX_BROWSERS_PER_PERSON
+
+    for n in range(MAX_BROWSERS_PER_PERSON):
+        subscribe(priya, f"https://fcm.googleapis.com/fcm/send/browser-{n}")
+    PushSubscription.objects.exclude(endpoint__endswith="browser-3").update(last_success_at=timezone.now())
+    subscribe(priya, "https://fcm.googleapis.com/fcm/send/newest")
+    endpoints = set(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert len(endpoints) == MAX_BROWSERS_PER_PERSON
+    assert "https://fcm.googleapis.com/fcm/send/browser-3" not in endpoints  # never pushed to: least used
+    assert "https://fcm.googleapis.com/fcm/send/newest" in endpoints
