@@ -347,8 +347,8 @@ VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
 # The contact push services may use about our traffic (mailto: or https:): by default the sender address.
 VAPID_SUBJECT = env("VAPID_SUBJECT", f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}")
 VAPID_DEV_KEYS_FILE = BASE_DIR / "var" / "vapid-dev-keys.json"
-# Push services are public HTTPS hosts; only the tests' stand-in push service runs on plain local HTTP.
-PUSH_ALLOW_LOCAL_ENDPOINTS = False
+# Push services are public HTTPS hosts; only a test's stand-in push service runs on plain local HTTP.
+PUSH_ALLOW_LOCAL_ENDPOINTS = env_bool("PUSH_ALLOW_LOCAL_ENDPOINTS", False)
 
 # --- alerts --------------------------------------------------------------------------------------
 # The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass
