@@ -8,6 +8,7 @@ Every variable is listed in the README's Configuration section.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -337,6 +338,17 @@ CELERY_BEAT_SCHEDULE["feeds-sweep-notification-emails"] = {
     "task": feeds_tasks.SWEEP_NOTIFICATION_EMAILS,
     "schedule": float(env("FEEDS_SWEEP_SECONDS", "60")),
 }
+
+# Phone notifications (Web Push, VAPID). Both keys set: push is on (make them with `manage.py
+# generate_vapid_keys`). Neither set: push is off and the notification settings page says why, except in
+# development (DEBUG), where a key pair is made once and kept in VAPID_DEV_KEYS_FILE so `make run` works.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
+# The contact push services may use about our traffic (mailto: or https:): by default the sender address.
+VAPID_SUBJECT = env("VAPID_SUBJECT", f"mailto:{parseaddr(DEFAULT_FROM_EMAIL)[1]}")
+VAPID_DEV_KEYS_FILE = BASE_DIR / "var" / "vapid-dev-keys.json"
+# Push services are public HTTPS hosts; only a test's stand-in push service runs on plain local HTTP.
+PUSH_ALLOW_LOCAL_ENDPOINTS = env_bool("PUSH_ALLOW_LOCAL_ENDPOINTS", False)
 
 # --- alerts --------------------------------------------------------------------------------------
 # The outbox sweeper catches evaluation requests whose task message was lost; the nightly pass

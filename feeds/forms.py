@@ -49,6 +49,9 @@ class HomeFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind"), *SubjectKind.choices], required=False)
 
 
+SWITCH = forms.CheckboxInput(attrs={"role": "switch"})
+
+
 class PreferencesForm(forms.Form):
     in_app = forms.BooleanField(label=_("Show notifications under the bell"), required=False)
     email_immediate = forms.BooleanField(label=_("E-mail me each notification as it happens"), required=False)
@@ -56,6 +59,25 @@ class PreferencesForm(forms.Form):
         label=_("E-mail me a daily digest of unread items, grouped by subject"), required=False
     )
     auto_follow = forms.BooleanField(label=_("Automatically follow what I post on or create"), required=False)
+    # Phone notifications (Web Push), per category: shown in their own fieldset (PUSH_FIELDS).
+    push_mentions = forms.BooleanField(
+        widget=SWITCH, label=_("Mentions and posts forwarded to me"), required=False
+    )
+    push_tasks = forms.BooleanField(widget=SWITCH, label=_("Tasks assigned to me or due"), required=False)
+    push_approvals = forms.BooleanField(
+        widget=SWITCH, label=_("Plan versions waiting for my approval"), required=False
+    )
+    push_high_alerts = forms.BooleanField(
+        widget=SWITCH, label=_("High alerts on what I follow"), required=False
+    )
+
+    PUSH_FIELDS = ("push_mentions", "push_tasks", "push_approvals", "push_high_alerts")
+
+    def general_fields(self):
+        return [self[name] for name in self.fields if name not in self.PUSH_FIELDS]
+
+    def push_fields(self):
+        return [self[name] for name in self.PUSH_FIELDS]
 
 
 class SearchForm(forms.Form):

@@ -320,9 +320,66 @@ class NotificationPreference(models.Model):
         default=True, help_text="Follow what I post on or create (and, for partners, what is shared with us)"
     )
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Phone notifications (Web Push), per category; sent only to the browsers the person subscribed.
+    push_mentions = models.BooleanField(default=True, help_text="Mentions and posts forwarded to me")
+    push_tasks = models.BooleanField(default=True, help_text="Tasks assigned to me or due")
+    push_approvals = models.BooleanField(default=True, help_text="Plan versions waiting for my approval")
+    push_high_alerts = models.BooleanField(default=True, help_text="High alerts on what I follow")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="notificationpref_unique")]
 
     def __str__(self):
         return f"preferences of {self.user_id} in {self.tenant_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription for one person in one tenant (what `PushManager.subscribe`
+    returned there). The endpoint is a capability URL at the browser's push service; the keys encrypt
+    the payload for that browser only. A browser subscribed in two tenants has one row in each."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(max_length=1000)  # feeds.push.ENDPOINT_MAX_LENGTH
+    p256dh = models.CharField(max_length=200, help_text="The browser's P-256 public key (base64url)")
+    auth = models.CharField(max_length=100, help_text="The browser's auth secret (base64url)")
+    user_agent = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0, help_text="Failed sends since the last success")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "endpoint"], name="pushsubscription_unique_endpoint")
+        ]
+        indexes = [models.Index(fields=["user", "tenant"], name="pushsubscription_by_user")]
+
+    def __str__(self):
+        return f"push subscription {self.pk} of {self.user_id}"
+
+    @property
+    def push_service(self):
+        """The push service's host (shown and audited; the endpoint itself is a capability)."""
+        from urllib.parse import urlsplit
+
+        try:
+            return urlsplit(self.endpoint).hostname or "unknown push service"
+        except ValueError:
+            return "unknown push service"
+
+    @property
+    def device_label(self):
+        """ "Chrome on Android" from the user agent it was subscribed with, for the person's device list."""
+        ua = self.user_agent
+        browsers = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+        systems = (
+            ("Android", "Android"),
+            ("iPhone", "iPhone"),
+            ("iPad", "iPad"),
+            ("Windows", "Windows"),
+            ("Mac OS X", "macOS"),
+            ("Linux", "Linux"),
+        )
+        browser = next((name for mark, name in browsers if mark in ua), "A browser")
+        system = next((name for mark, name in systems if mark in ua), "")
+        return f"{browser} on {system}" if system else browser

@@ -1,6 +1,7 @@
-"""Bell notifications and the preferences that decide them. Shared by the actions (mentions, comments,
-forwards), the fan-out (alerts) and the e-mails (digests); kept outside `feeds.actions` so the fan-out
-and the e-mails, which that package re-exports, do not import it back."""
+"""Bell notifications, and the immediate e-mails and phone pushes they lead to, by the preferences that
+decide them. Shared by the actions (mentions, comments, forwards), the fan-out (alerts) and the e-mails
+(digests); kept outside `feeds.actions` so the fan-out and the e-mails, which that package re-exports,
+do not import it back."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sopsocial.queue import enqueue_on_commit
 
-from . import task_names
+from . import push, task_names
 from .models import Notification, NotificationPreference
 
 if TYPE_CHECKING:
@@ -30,14 +31,15 @@ def _prefs(tenant_id: int, user_ids: Collection[int]) -> dict[int, NotificationP
 def notify_users(
     item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None
 ) -> list[Notification]:
-    """Bell entries (and immediate e-mails, by each person's preferences) for `user_ids` about `item`,
-    for other apps' work items: a task assigned or due, a version waiting for approval, a decision.
-    `verb` is a `Notification.Verb`; the actor never notifies themselves."""
+    """Bell entries (and immediate e-mails and phone pushes, by each person's preferences) for `user_ids`
+    about `item`, for other apps' work items: a task assigned or due, a version waiting for approval, a
+    decision. `verb` is a `Notification.Verb`; the actor never notifies themselves."""
     return _notify(item, user_ids, Notification.Verb(verb), actor)
 
 
 def _notify(item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None) -> list[Notification]:
-    """Bell entries for the users who keep in-app notifications; immediate e-mails after commit."""
+    """Bell entries for the users who keep in-app notifications; immediate e-mails and phone pushes
+    (`_queue_pushes`) after commit."""
     user_ids = {uid for uid in user_ids if actor is None or uid != actor.pk}
     if not user_ids:
         return []
@@ -52,4 +54,30 @@ def _notify(item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | No
     emailed = [n.pk for n in rows if prefs[n.user_id].email_immediate]
     if emailed:
         enqueue_on_commit(task_names.SEND_NOTIFICATION_EMAILS, notification_ids=emailed)
+    _queue_pushes(item, user_ids, verb, actor, prefs)
     return rows
+
+
+def _queue_pushes(
+    item: FeedItem,
+    user_ids: Collection[int],
+    verb: str,
+    actor: User | None,
+    prefs: dict[int, NotificationPreference],
+) -> None:
+    """Phone notifications, after commit, to those who chose this category and subscribed a browser
+    (whether or not they keep bell entries). Free when push is off: no query, no task."""
+    field = push.push_preference_for(verb, item)
+    if field is None or push.vapid_keys() is None:
+        return
+    subscribed = push.subscribed_user_ids(
+        item.tenant_id, [uid for uid in user_ids if getattr(prefs[uid], field)]
+    )
+    if subscribed:
+        enqueue_on_commit(
+            task_names.SEND_PUSH_NOTIFICATIONS,
+            item_id=item.pk,
+            verb=str(verb),
+            actor_id=actor.pk if actor is not None else None,
+            user_ids=sorted(subscribed),
+        )

@@ -3,7 +3,7 @@ names are constants in `feeds.task_names`."""
 
 from celery import shared_task
 
-from . import fan_out, live, mail, task_names
+from . import fan_out, live, mail, push, task_names
 
 
 @shared_task(name=task_names.FAN_OUT_ITEM)
@@ -45,3 +45,9 @@ def sweep_notification_emails():
 @shared_task(name=task_names.SEND_DAILY_DIGESTS)
 def send_daily_digests():
     return mail.do_send_daily_digests()
+
+
+@shared_task(name=task_names.SEND_PUSH_NOTIFICATIONS)
+def send_push_notifications(item_id, verb, actor_id, user_ids):
+    """Phone notifications (Web Push) of one notification to its recipients' subscribed browsers."""
+    return push.do_send_pushes(item_id, verb, actor_id, user_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import push_views, views
 
 app_name = "feeds"
 urlpatterns = [
@@ -28,5 +28,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.preferences, name="preferences"),
+    path("notifications/push/subscribe/", push_views.push_subscribe, name="push_subscribe"),
+    path("notifications/push/unsubscribe/", push_views.push_unsubscribe, name="push_unsubscribe"),
     path("search/", views.search, name="search"),
 ]

@@ -17,6 +17,9 @@ class FeedsVerb(Verb):
     UNFOLLOW = ("feeds.unfollow", "unfollowed")
     SYSTEM_ITEM = ("feeds.system_item", "posted an update")
     ALERT_ITEM = ("feeds.alert_item", "posted an alert")
+    PUSH_SUBSCRIBE = ("feeds.push_subscribe", "turned on phone notifications for a browser")
+    PUSH_UNSUBSCRIBE = ("feeds.push_unsubscribe", "turned off phone notifications for a browser")
+    PUSH_EXPIRED = ("feeds.push_expired", "dropped a browser its push service no longer knows")
 
 
 # (Reaction.Kind value, reaction now on) -> verb; a test checks every Reaction.Kind is here.

@@ -20,7 +20,7 @@ from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
 from sopsocial.tenancy.policy import Perm, can
 
-from . import actions, selectors
+from . import actions, push, selectors
 from . import search as feed_search
 from .access import access_attachment, access_item, access_own_post, access_post
 from .forms import (
@@ -440,15 +440,18 @@ def preferences(request, member):
             actions.do_save_preferences(member, **form.cleaned_data)
             saved = True
     else:
-        form = PreferencesForm(
-            initial={
-                "in_app": prefs.in_app,
-                "email_immediate": prefs.email_immediate,
-                "email_digest": prefs.email_digest,
-                "auto_follow": prefs.auto_follow,
-            }
-        )
-    return render(request, "feeds/preferences.html", {"form": form, "saved": saved})
+        form = PreferencesForm(initial={name: getattr(prefs, name) for name in PreferencesForm.base_fields})
+    return render(
+        request,
+        "feeds/preferences.html",
+        {
+            "form": form,
+            "saved": saved,
+            "push_keys": push.vapid_keys(),
+            "push_off_reason": push.push_off_reason(),
+            "push_devices": push.subscriptions_of(member.user, member.tenant_id),
+        },
+    )
 
 
 # --- Search ----------------------------------------------------------------------------------------------

@@ -7,12 +7,13 @@ The functions other apps call:
   do_create_system_item(*, tenant, subject, tagged=(), actor=None, verb, text, data=None, kind="system")
   do_follow(member, subject) / do_unfollow(member, subject) / do_auto_follow(tenant=, user=, subject=)
   do_auto_follow_many(tenant=, pairs=[(user, subject), ...])  (a batch, in a fixed number of queries)
-  notify_users(item, user_ids, verb, actor)  (bell entries and e-mails by preference: tasks, approvals)
+  notify_users(item, user_ids, verb, actor)  (bell entries, e-mails and phone pushes by preference)
 All work inside an outer transaction.atomic (their side effects wait for the outermost commit).
 
 Where they live: posts and system items in `posts`, comments/reactions/forwards in `conversation`,
-follows in `follows`, reading state and preferences in `read_state`; the fan-out run after commit in
-`feeds.fan_out` and the e-mails in `feeds.mail` (re-exported here too).
+follows in `follows`, reading state and preferences in `read_state`, phone (Web Push) subscriptions in
+`push`; the fan-out run after commit in `feeds.fan_out`, the e-mails in `feeds.mail` (re-exported here
+too) and the phone pushes in `feeds.push`.
 """
 
 from ..fan_out import do_fan_out_item, items_awaiting_fan_out
@@ -37,6 +38,7 @@ from .posts import (
     do_delete_post,
     do_edit_post,
 )
+from .push import check_subscribe_push, do_subscribe_push, do_unsubscribe_push
 from .read_state import do_mark_notifications_read, do_mark_read, do_save_preferences
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "check_delete_post",
     "check_edit_post",
     "check_forward_post",
+    "check_subscribe_push",
     "do_auto_follow",
     "do_auto_follow_many",
     "do_create_comment",
@@ -60,10 +63,12 @@ __all__ = [
     "do_mark_notifications_read",
     "do_mark_read",
     "do_save_preferences",
+    "do_subscribe_push",
     "notify_users",
     "do_send_daily_digests",
     "do_send_notification_emails",
     "do_toggle_reaction",
     "do_unfollow",
+    "do_unsubscribe_push",
     "items_awaiting_fan_out",
 ]

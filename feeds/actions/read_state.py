@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import InboxEntry, Notification, NotificationPreference
+from ..push import PUSH_PREFERENCE_FIELDS
 
 if TYPE_CHECKING:
     from sopsocial.tenancy.models import Membership
@@ -40,7 +41,7 @@ def do_save_preferences(member: Membership, **values: object) -> NotificationPre
     """Write the member's notification preferences (the keys given; the rest keep their value). Private:
     not audited."""
     prefs, _ = NotificationPreference.objects.get_or_create(tenant=member.tenant, user=member.user)
-    for key in ("in_app", "email_immediate", "email_digest", "auto_follow"):
+    for key in ("in_app", "email_immediate", "email_digest", "auto_follow", *PUSH_PREFERENCE_FIELDS):
         if key in values:
             setattr(prefs, key, bool(values[key]))
     prefs.save()

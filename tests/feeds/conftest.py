@@ -1,5 +1,7 @@
 import pytest
 
+from .push_fixtures import push_service, vapid  # noqa: F401 - the phone notification tests' fixtures
+
 
 @pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):
