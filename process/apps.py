@@ -10,3 +10,9 @@ class ProcessConfig(AppConfig):
         from .verbs import ProcessVerb
 
         verbs.register(ProcessVerb)
+        from sopsocial.pages import chrome, nav, panels
+
+        chrome.register_assets(css=["css/process_tasks.css"])
+
+        nav.register(nav.NavItem("Tasks", "process:tasks", order=35))
+        panels.register(panels.Panel("Tasks", "process:subject_tasks", order=15))
