@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -357,7 +358,7 @@ def do_update_task(
         task = Task.objects.select_for_update().select_related("tenant", "subject").get(pk=task.pk)
         new = {"title": title, "description": description, "due_on": due_on}
         before = {k: getattr(task, k) for k, v in new.items() if getattr(task, k) != v}
-        after = {k: new[k] for k in before}
+        after: dict[str, Any] = {k: new[k] for k in before}
         if not before and not add_checklist:
             return task
         for field, value in after.items():
@@ -473,7 +474,7 @@ def do_transfer_task(
         to_member, standing_in_for = receiver_for(to_member)
     with transaction.atomic():
         task = (
-            Task.objects.select_for_update()
+            Task.objects.select_for_update(of=("self",))
             .select_related("tenant", "subject", "assignee_member__user", "assignee_team")
             .get(pk=task.pk)
         )
