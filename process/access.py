@@ -37,7 +37,7 @@ def access_task(member: Membership, task_id: int | str) -> Task:
             "assignee_team",
             "standing_in_for__user",
             "phase__cycle__plan_cycle",
-            "about",
+            "about__tenant",
             "about_alert",
             "created_by",
         )

@@ -63,7 +63,12 @@ def tasks_matching(
         tasks = tasks.filter(due_on__gte=filters.due_after)
     return (
         tasks.select_related(
-            "tenant", "assignee_member__user", "assignee_team", "standing_in_for__user", "phase", "about"
+            "tenant",
+            "assignee_member__user",
+            "assignee_team",
+            "standing_in_for__user",
+            "phase",
+            "about__tenant",
         )
         .annotate(
             checklist_total=Count("checklist"),
@@ -78,6 +83,6 @@ def tasks_about(member: Membership, subject_id: int, limit: int = 20) -> list[Ta
     return list(
         visible_tasks(member)
         .filter(about_id=subject_id, status__in=OPEN_TASK_STATUSES)
-        .select_related("tenant", "assignee_member__user", "assignee_team")
+        .select_related("tenant", "assignee_member__user", "assignee_team", "about__tenant")
         .order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
     )

@@ -50,7 +50,9 @@ class TaskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=MAX_DESCRIPTION
     )
     assignee = forms.ChoiceField(required=False, label="For")
-    due_on = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     phase = forms.ChoiceField(required=False, label="Cycle phase")
     checklist = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -96,7 +98,9 @@ class TaskEditForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=MAX_DESCRIPTION
     )
-    due_on = forms.DateField(required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     add_checklist = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -130,8 +134,12 @@ class TransferForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    starts_on = forms.DateField(label="First day away", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day away", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="Last day away", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     stand_in = forms.ChoiceField(label="Stand-in")
     note = forms.CharField(
         required=False, max_length=200, help_text="Optional, e.g. “on holiday, back Monday”."
