@@ -165,7 +165,7 @@ def test_the_task_page_ticks_its_checklist_and_changes_status_through_htmx(tenan
     row = client.post(url("task_status", tenant, task_id=task.pk), {"status": "done"}, HTTP_HX_REQUEST="true")
     assert row.status_code == 200
     html = row.content.decode()
-    assert html.lstrip().startswith(f'<li class="task-row') and f'id="task-row-{task.pk}"' in html
+    assert html.lstrip().startswith('<li class="task-row') and f'id="task-row-{task.pk}"' in html
     assert "Done" in html
     task.refresh_from_db()
     assert task.status == "done" and task.completed_by == sam.user
