@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field, StringConstraints
 
 from sopsocial.api.access import ApiCaller, TenantKeyAuth
@@ -165,11 +165,11 @@ class TaskKeyAuth(TenantKeyAuth):
 def list_tasks(
     request: HttpRequest,
     tenant_slug: TenantSlug,
-    status: Query[Literal["open", "in_progress", "done", "cancelled", "any"]] = "open",  # type: ignore[type-arg]
-    assignee: Query[Annotated[int, Field(ge=1, le=INT_MAX)] | None] = None,  # type: ignore[type-arg]
-    due_before: Query[IsoDate | None] = None,  # type: ignore[type-arg]
-    due_after: Query[IsoDate | None] = None,  # type: ignore[type-arg]
-    after: Query[Annotated[int, Field(ge=0, le=INT_MAX, description="Offset: rows already seen")]] = 0,  # type: ignore[type-arg]
+    status: Literal["open", "in_progress", "done", "cancelled", "any"] = "open",
+    assignee: Annotated[int | None, Field(ge=1, le=INT_MAX, description="A membership id")] = None,
+    due_before: Annotated[str | None, Field(pattern=ISO_DATE_PATTERN, description="YYYY-MM-DD")] = None,
+    due_after: Annotated[str | None, Field(pattern=ISO_DATE_PATTERN, description="YYYY-MM-DD")] = None,
+    after: Annotated[int, Field(ge=0, le=INT_MAX, description="Offset: rows already seen")] = 0,
 ):
     caller: ApiCaller = request.auth  # type: ignore[attr-defined]
     filters = TaskFilters(
