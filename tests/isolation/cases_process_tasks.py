@@ -42,15 +42,32 @@ def _absence(world):
     )
 
 
+NEW_TASK = {
+    "title": "x",
+    "assignee": "m1",
+    "due_on": "2099-01-01",
+    "phase": "1",
+    "about": "1",
+    "alert": "1",
+    "checklist": "a",
+}
 ROUTES = [
     RouteCase("process:tasks"),
-    RouteCase("process:task_new", methods=("GET", "POST"), data={"title": "x"}),
+    RouteCase("process:task_new", methods=("GET", "POST"), data=NEW_TASK),
     RouteCase("process:task_status", methods=("POST",), data={"status": "done"}, external_ok=True),
-    RouteCase("process:task_edit", methods=("GET", "POST"), data={"title": "x"}),
-    RouteCase("process:task_transfer", methods=("GET", "POST"), data={"assignee": ""}),
+    RouteCase(
+        "process:task_edit",
+        methods=("GET", "POST"),
+        data={"title": "x", "description": "y", "due_on": "2099-01-01", "add_checklist": "a"},
+    ),
+    RouteCase("process:task_transfer", methods=("GET", "POST"), data={"assignee": "t1", "note": "n"}),
     RouteCase("process:task_check", methods=("POST",), data={"done": "1"}, external_ok=True),
     RouteCase("process:subject_tasks"),
-    RouteCase("process:away", methods=("GET", "POST"), data={"starts_on": "2099-01-01"}),
+    RouteCase(
+        "process:away",
+        methods=("GET", "POST"),
+        data={"starts_on": "2099-01-01", "ends_on": "2099-01-02", "stand_in": "1", "note": "n"},
+    ),
     RouteCase("process:away_end", methods=("POST",)),
     RouteCase("process_tasks_api:tasks", methods=("GET", "POST"), data={"title": "x"}),
     RouteCase("process_tasks_api:task_status", methods=("POST",), data={"status": "done"}),
