@@ -91,8 +91,10 @@ def do_set_absence(
                 **({"note": note} if note else {}),
             },
         )
+        # one hop, as `receiver_for`: what the member already holds for someone else stays with them
         due_while_away = Task.objects.filter(
             assignee_member=member,
+            standing_in_for__isnull=True,
             status__in=OPEN_TASK_STATUSES,
             due_on__gte=starts_on,
             due_on__lte=ends_on,

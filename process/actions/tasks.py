@@ -1,5 +1,10 @@
-"""Tasks: create, change status (complete). Each writes the audit event in its transaction, keeps the
-task's subject in step, and tells the assignee (bell, e-mail by preference) through feeds."""
+"""Tasks: create, change status (complete), edit, tick the checklist, hand over (to a person, a team, a
+stand-in and back). Each writes the audit event in its transaction (old -> new), keeps the task's subject
+in step, and tells whoever receives the task (bell, e-mail by preference) through feeds.
+
+The form, the API and the other process areas share these: `clean_new_task` (the checks without a
+member, for the API), `check_create_task`/`do_create_task`, `check_set_task_status`/`do_set_task_status`,
+`check_update_task`, `check_set_checklist_item`, `check_transfer_task`/`do_transfer_task`."""
 
 from __future__ import annotations
 

@@ -131,3 +131,23 @@ def test_nobody_ends_someone_elses_absence(tenant, people):
     absence = _away(priya, deputy)
     with pytest.raises(PermissionDenied):
         check_end_absence(deputy, absence, today=TODAY)
+
+
+def test_what_a_stand_in_holds_for_someone_else_stays_with_them_when_they_go_away_too(tenant, people):
+    priya, deputy = people
+    third = MembershipFactory(tenant=tenant, role="planner")
+    held = make_task(
+        tenant,
+        title="Held for Priya",
+        assignee_member=deputy,
+        standing_in_for=priya,
+        due_on=TODAY + dt.timedelta(days=1),
+    )
+    check_set_absence(
+        deputy, starts_on=TODAY, ends_on=TODAY + dt.timedelta(days=2), stand_in=third, today=TODAY
+    )
+    held.refresh_from_db()
+    assert (held.assignee_member, held.standing_in_for) == (
+        deputy,
+        priya,
+    )  # one hop: Priya still gets it back
