@@ -52,6 +52,9 @@ def task_list(request, member):
     page = ascii_int(request.GET.get("page", "1")) or 1
     start = (page - 1) * PAGE_SIZE
     rows = list(tasks_for(member, filters)[start : start + PAGE_SIZE + 1])
+    team_ids = set(member.team_memberships.values_list("team_id", flat=True))
+    for task in rows:  # which rows get Start/Done buttons
+        task.can_work = task_actions.can_work_on(member, task, team_ids=team_ids)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -199,13 +202,15 @@ def task_status(request, member, task_id):
 
 
 def _refused(request, member, task, error, status):
+    """The refusal: the row with the reason for htmx (422 whatever the cause, the status htmx swaps in,
+    so the person sees why), else the 403 page or the task page with the reason."""
     text = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     if request.htmx:
         return render(
             request,
             "process/partials/_task_row.html",
             {"task": task, "today": timezone.localdate(), "error": text},
-            status=status,
+            status=422,
         )
     if status == 403:
         return render(request, "403.html", {"reason": text}, status=403)

@@ -80,7 +80,7 @@ def test_the_list_runs_the_same_number_of_queries_whatever_the_number_of_tasks(t
 
     add(2)
     client.get(url("tasks", tenant))  # warm the session and the caches
-    with assert_queries(6) as few:
+    with assert_queries(7) as few:
         assert client.get(url("tasks", tenant)).status_code == 200
     add(30)
     with assert_queries(len(few)):
@@ -182,6 +182,11 @@ def test_someone_who_may_not_work_on_a_task_gets_403_not_a_change(tenant, planne
     viewer = MembershipFactory(tenant=tenant, role="viewer")
     client = client_for(viewer)
     assert client.post(url("task_status", tenant, task_id=task.pk), {"status": "done"}).status_code == 403
+    in_place = client.post(
+        url("task_status", tenant, task_id=task.pk), {"status": "done"}, HTTP_HX_REQUEST="true"
+    )
+    assert in_place.status_code == 422 and "Only the task" in in_place.content.decode()  # shown in the row
+    assert 'aria-label="Done: Confirm capacity"' not in client.get(url("tasks", tenant)).content.decode()
     assert client.get(url("task_edit", tenant, task_id=task.pk)).status_code == 403
     task.refresh_from_db()
     assert task.status == "open"
