@@ -170,8 +170,8 @@ def _phase_owner_user_ids(task: Task, today: dt.date) -> list[int]:
 
 
 def _with_stand_ins(member_ids: Iterable[int], today: dt.date) -> list[int]:
-    """The user ids of the members, each away member replaced by their (active) stand-in: two queries
-    whatever the number (the rule of `process.standins.receiver_for`, in bulk; one hop only)."""
+    """The user ids of the (internal) members, each away member replaced by their (active) stand-in: two
+    queries whatever the number (the rule of `process.standins.receiver_for`, in bulk; one hop only)."""
     member_ids = list(member_ids)
     absences = (
         Absence.objects.filter(member_id__in=member_ids, starts_on__lte=today, ends_on__gte=today)
@@ -181,7 +181,10 @@ def _with_stand_ins(member_ids: Iterable[int], today: dt.date) -> list[int]:
     )
     receiver = {m: m for m in member_ids}
     receiver.update(dict(absences))  # the newest absence wins, as receiver_for's
+    # partner users are left out: a reminder is an internal item, which they could not open
     users = dict(
-        Membership.objects.filter(pk__in=set(receiver.values()), is_active=True).values_list("pk", "user_id")
+        Membership.objects.filter(
+            pk__in=set(receiver.values()), is_active=True, partner__isnull=True
+        ).values_list("pk", "user_id")
     )
     return sorted({users[r] for r in receiver.values() if r in users})
