@@ -116,3 +116,17 @@ def test_the_beat_task_reads_todays_date_from_the_clock(setup):
     assert result == {"before_due": 0, "overdue": 1, "escalated": 1}
     task.refresh_from_db()
     assert task.reminded_overdue_on == dt.date(2026, 12, 12) and task.escalated_at == frozen
+
+
+def test_a_reminder_e_mail_says_what_is_due_by_preference(
+    tenant, setup, mailoutbox, django_capture_on_commit_callbacks
+):
+    from feeds.models import NotificationPreference
+
+    priya, _, _ = setup
+    NotificationPreference.objects.create(tenant=tenant, user=priya.user, email_immediate=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_remind_tasks(today=DUE)
+    (mail,) = mailoutbox
+    assert mail.to == [priya.user.email]
+    assert mail.subject == f"[{tenant.name}] Reminder: due today: Confirm Leeds capacity"
