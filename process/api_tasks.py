@@ -154,7 +154,7 @@ class TaskKeyAuth(TenantKeyAuth):
 
 @router.get(
     "t/{slug:tenant_slug}/tasks/",
-    response={200: TaskList, **COMMON_ERRORS},
+    response={200: TaskList, **COMMON_ERRORS, 422: ErrorsOut},  # 422: a due date that is no real day
     url_name="tasks",  # one URL, one name: the POST on this path shares it
     operation_id="list_tasks",
     summary="List tasks",
