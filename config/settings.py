@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from alerts import task_names as alerts_tasks
 from feeds import task_names as feeds_tasks
 from planning import task_names as planning_tasks
+from process import task_names as process_tasks
 from sopsocial.tenancy import task_names as tenancy_tasks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -386,6 +387,18 @@ PLANNING_IMPORT_REQUEUE_SECONDS = int(env("PLANNING_IMPORT_REQUEUE_SECONDS", "12
 CELERY_BEAT_SCHEDULE["planning-sweep-import-jobs"] = {
     "task": planning_tasks.SWEEP_IMPORT_JOBS,
     "schedule": float(env("PLANNING_IMPORT_SWEEP_SECONDS", "60")),
+}
+
+# --- process -------------------------------------------------------------------------------------
+# Hourly and idempotent: tasks held by a stand-in go back to whoever is back from an absence, then task
+# reminders (before due, overdue once a day) and escalations to the phase owner go out, each once.
+CELERY_BEAT_SCHEDULE["process-hand-back-tasks"] = {
+    "task": process_tasks.HAND_BACK_TASKS,
+    "schedule": crontab(minute=5),
+}
+CELERY_BEAT_SCHEDULE["process-remind-tasks"] = {
+    "task": process_tasks.REMIND_TASKS,
+    "schedule": crontab(minute=10),
 }
 
 # --- request bodies ------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
     from .models import FeedItem
 
+# Work notifications the system sends with no actor (task reminders, escalations, hand-backs): their
+# e-mail's subject line is the item's own first line, not "sopsocial assigned you a task".
+SYSTEM_WORK_VERBS = (Notification.Verb.TASK, Notification.Verb.APPROVAL, Notification.Verb.DECISION)
+
 
 def do_send_notification_emails(notification_ids: Iterable[int]) -> int:
     """Send the immediate e-mails of these notifications (once each: emailed_at is set)."""
@@ -42,8 +46,12 @@ def do_send_notification_emails(notification_ids: Iterable[int]) -> int:
         claim = Notification.objects.filter(pk=n.pk, emailed_at__isnull=True)
         if not claim.update(emailed_at=timezone.now()):
             continue
-        who = (n.actor.get_full_name() or n.actor.username) if n.actor else "sopsocial"
-        subject = f"[{n.tenant.name}] {who} {n.get_verb_display()} on {n.item.subject.title}"[:200]
+        if n.actor is None and n.verb in SYSTEM_WORK_VERBS:  # a reminder, an escalation: what it says
+            first_line = (n.item.body.splitlines() or [n.item.subject.title])[0]
+            subject = f"[{n.tenant.name}] {first_line}"[:200]
+        else:
+            who = (n.actor.get_full_name() or n.actor.username) if n.actor else "sopsocial"
+            subject = f"[{n.tenant.name}] {who} {n.get_verb_display()} on {n.item.subject.title}"[:200]
         link = f"{settings.SITE_URL}/t/{n.tenant.slug}/posts/{n.item_id}/"
         try:
             send_mail(subject, f"{subject}\n\n{n.item.body[:2000]}\n\nOpen: {link}\n", None, [n.user.email])

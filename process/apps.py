@@ -10,17 +10,16 @@ class ProcessConfig(AppConfig):
         from .verbs import ProcessVerb
 
         verbs.register(ProcessVerb)
-
-        # My work: the single point, with its count in the navigation.
-        from sopsocial.pages import nav
-
-        from .selectors import my_work_count
-
-        nav.register(nav.NavItem("My work", "process:my_work", order=15, count=my_work_count))
-
-        # Approval requests: a submitted version rings its approvers' bells.
         from planning import hooks as planning_hooks
+        from sopsocial.pages import chrome, nav, panels
 
         from .approvals import request_approval
+        from .selectors import my_work_count
 
+        chrome.register_assets(css=["css/process_tasks.css"])
+        # My work: the single point, with its count in the navigation.
+        nav.register(nav.NavItem("My work", "process:my_work", order=15, count=my_work_count))
+        nav.register(nav.NavItem("Tasks", "process:tasks", order=35))
+        panels.register(panels.Panel("Tasks", "process:subject_tasks", order=15))
+        # Approval requests: a submitted version rings its approvers' bells.
         planning_hooks.on_version_submitted(request_approval)

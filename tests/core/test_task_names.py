@@ -13,10 +13,11 @@ from alerts import task_names as alerts_names
 from feeds import task_names as feeds_names
 from planning import outbox
 from planning import task_names as planning_names
+from process import task_names as process_names
 from sopsocial.tenancy import task_names as tenancy_names
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("config", "sopsocial", "planning", "feeds", "alerts")
+PACKAGES = ("config", "sopsocial", "planning", "feeds", "alerts", "process")
 QUEUE_FUNCTIONS = {"enqueue_on_commit", "send_now"}
 
 
@@ -67,6 +68,7 @@ def test_every_beat_entry_names_a_registered_task_by_its_constant():
         | _constants(alerts_names)
         | _constants(tenancy_names)
         | _constants(planning_names)
+        | _constants(process_names)
     )
     scheduled = {key: entry["task"] for key, entry in settings.CELERY_BEAT_SCHEDULE.items()}
     assert scheduled and set(scheduled.values()) <= constants, scheduled
@@ -82,7 +84,9 @@ def test_every_beat_entry_names_a_registered_task_by_its_constant():
     assert not literal, f"config/settings.py names beat tasks by literals on lines {literal}"
 
 
-@pytest.mark.parametrize("module", [feeds_names, alerts_names, tenancy_names], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [feeds_names, alerts_names, tenancy_names, process_names], ids=lambda m: m.__name__
+)
 def test_each_app_task_has_a_constant_and_each_constant_a_task(module):
     (app,) = {name.split(".")[0] for name in _constants(module)}  # one app's names share one prefix
     assert {name for name in _registered() if name.startswith(f"{app}.")} == _constants(module)

@@ -25,9 +25,9 @@ from planning.models import PlanEntry, PlanVersion, Product, VersionStatus
 from planning.selectors import compare_versions
 from sopsocial.tenancy.models import Membership, TeamMembership
 
-from .approvals import approver_roles, pairs_sql
-from .models import Absence, Decision, DecisionStatus, Task
-from .models.tasks import OPEN_TASK_STATUSES
+from ..approvals import approver_roles, pairs_sql
+from ..models import Absence, Decision, DecisionStatus, Task
+from ..models.tasks import OPEN_TASK_STATUSES
 
 # Each section shows at most this many rows (the count in the navigation counts them all).
 SECTION_ROWS = 100
