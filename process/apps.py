@@ -10,3 +10,7 @@ class ProcessConfig(AppConfig):
         from .verbs import ProcessVerb
 
         verbs.register(ProcessVerb)
+
+        from sopsocial.pages import nav
+
+        nav.register(nav.NavItem("Decisions", "process:decisions", order=45))
