@@ -293,8 +293,30 @@ def create_decision(
     return idempotent_write(request, caller, idempotency_key, write)
 
 
+class DecisionKeyAuth(TenantKeyAuth):
+    """The key check, then the decision in the URL, before the body is read: another tenant's decision
+    (or none) is a 404 whatever the body holds, as on every tenant route."""
+
+    def __call__(self, request: HttpRequest) -> ApiCaller:
+        caller = super().__call__(request)
+        match = request.resolver_match
+        decision_id = match.kwargs.get("decision_id") if match is not None else None
+        decision = (
+            Decision.objects.select_related("tenant", "subject")
+            .filter(tenant=caller.tenant, pk=decision_id)
+            .first()
+            if isinstance(decision_id, int)
+            else None
+        )
+        if decision is None:
+            raise ApiError(404, "No such decision.", field="decision_id")
+        request.decision = decision  # type: ignore[attr-defined]
+        return caller
+
+
 @router.post(
-    "t/{slug:tenant_slug}/decisions/{decision_id}/decide/",
+    "t/{slug:tenant_slug}/decisions/{int:decision_id}/decide/",
+    auth=DecisionKeyAuth(),
     response={200: DecisionOut, **WRITE_ERRORS},
     url_name="decision_decide",
     operation_id="decide_decision",
@@ -311,9 +333,7 @@ def decide_decision(
 ):
     caller: ApiCaller = request.auth  # type: ignore[attr-defined]
     _session_member(caller)
-    decision = Decision.objects.filter(tenant=caller.tenant, pk=decision_id).first()
-    if decision is None:
-        raise ApiError(404, "Not found.")
+    decision: Decision = request.decision  # type: ignore[attr-defined]
 
     def write() -> dict[str, Any]:
         try:

@@ -29,6 +29,7 @@ from sopsocial.tenancy.policy import Perm, can
 
 from ..models import AgendaItem, Decision, DecisionStatus, Meeting, SopCycle, Task, TaskSource
 from ..verbs import ProcessVerb
+from .meetings import refuse_nul
 from .tasks import check_create_task
 
 MAX_QUESTION = 300
@@ -78,6 +79,14 @@ def _require_decider(member: Membership) -> None:
 def clean_decision(tenant: Tenant, data: DecisionInput) -> DecisionInput:
     """`data` stripped and checked: every reference is the tenant's, the agenda item its meeting's,
     the expected effect complete enough to be checked later. Raises ValidationError keyed by field."""
+    refuse_nul(
+        question=data.question,
+        options="".join(str(o) for o in data.options),
+        choice=data.choice,
+        rationale=data.rationale,
+        expected_kpi=data.expected_kpi,
+        expected_unit=data.expected_unit,
+    )
     errors: dict[str, str] = {}
     question = (data.question or "").strip()
     if not question:
@@ -266,6 +275,7 @@ def do_record_decision(
 def check_decide(member: Membership, decision: Decision, *, choice: str, rationale: str = "") -> Decision:
     if not may_decide(member, decision):
         raise PermissionDenied("Only the decision's owner, executives, planners and admins decide.")
+    refuse_nul(choice=choice, rationale=rationale)
     choice, rationale = (choice or "").strip(), (rationale or "").strip()
     errors: dict[str, str] = {}
     if not choice:
@@ -338,6 +348,7 @@ def do_decide(
 def check_cancel_decision(member: Membership, decision: Decision, reason: str = "") -> Decision:
     if not may_decide(member, decision):
         raise PermissionDenied("Only the decision's owner, executives, planners and admins cancel it.")
+    refuse_nul(reason=reason)
     reason = (reason or "").strip()
     if len(reason) > MAX_TEXT:
         raise ValidationError({"reason": f"At most {MAX_TEXT} characters."})

@@ -48,6 +48,15 @@ class MeetingDetails:
     attendees: Sequence[Membership] = field(default_factory=tuple)
 
 
+def refuse_nul(**texts: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it, naming the field, before anything is written."""
+    bad = {
+        name: "Text cannot contain NUL characters." for name, text in texts.items() if "\x00" in (text or "")
+    }
+    if bad:
+        raise ValidationError(bad)
+
+
 def require_run_cycle(member: Membership, doing: str) -> None:
     if member.is_external:
         raise PermissionDenied(f"Partner users may not {doing}.")
@@ -61,7 +70,20 @@ def _require_scheduled(meeting: Meeting) -> None:
         )
 
 
+def _lock_scheduled(meeting: Meeting) -> Meeting:
+    """The meeting row locked for this transaction, refused unless still scheduled: two people
+    editing at once queue here, and nobody changes a meeting closed meanwhile."""
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("tenant", "subject", "cycle__subject", "phase__subject")
+        .get(pk=meeting.pk)
+    )
+    _require_scheduled(locked)
+    return locked
+
+
 def _clean_details(member: Membership, details: MeetingDetails) -> MeetingDetails:
+    refuse_nul(title=details.title, location=details.location)
     errors: dict[str, str] = {}
     title = (details.title or "").strip()
     if not title:
@@ -270,6 +292,7 @@ def do_update_meeting(member: Membership, meeting: Meeting, details: MeetingDeta
 def check_cancel_meeting(member: Membership, meeting: Meeting, reason: str = "") -> Meeting:
     require_run_cycle(member, "cancel meetings")
     _require_scheduled(meeting)
+    refuse_nul(reason=reason)
     reason = (reason or "").strip()
     if len(reason) > MAX_NOTE:
         raise ValidationError({"reason": f"At most {MAX_NOTE} characters."})
@@ -309,6 +332,7 @@ def do_cancel_meeting(member: Membership, meeting: Meeting, reason: str = "") ->
 def check_save_minutes(member: Membership, meeting: Meeting, minutes: str) -> Meeting:
     require_run_cycle(member, "keep the minutes")
     _require_scheduled(meeting)
+    refuse_nul(minutes=minutes)
     minutes = (minutes or "").strip()
     if len(minutes) > MAX_MINUTES:
         raise ValidationError({"minutes": f"At most {MAX_MINUTES} characters."})
@@ -389,11 +413,7 @@ def do_refresh_agenda(member: Membership, meeting: Meeting, today: dt.date | Non
     """Add what needs a decision now and is not on the agenda yet; items already there (edited, moved)
     stay as they are. Audited `meeting.agenda` when something was added. Returns the new items."""
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("tenant", "subject", "cycle")
-            .get(pk=meeting.pk)
-        )
+        meeting = _lock_scheduled(meeting)
         added = _add_candidates(meeting, agenda_candidates(meeting, today))
         if added:
             _record_agenda(member, meeting, "refreshed", added=[i.title for i in added])
@@ -401,6 +421,7 @@ def do_refresh_agenda(member: Membership, meeting: Meeting, today: dt.date | Non
 
 
 def _clean_item_text(title: str, note: str, outcome: str = "") -> tuple[str, str, str]:
+    refuse_nul(title=title, note=note, outcome=outcome)
     errors: dict[str, str] = {}
     title, note, outcome = (title or "").strip(), (note or "").strip(), (outcome or "").strip()
     if not title:
@@ -422,11 +443,7 @@ def check_add_agenda_item(member: Membership, meeting: Meeting, *, title: str, n
     _require_scheduled(meeting)
     title, note, _ = _clean_item_text(title, note)
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update(of=("self",))
-            .select_related("tenant", "subject")
-            .get(pk=meeting.pk)
-        )
+        meeting = _lock_scheduled(meeting)
         last = meeting.agenda.aggregate(last=Max("position"))["last"] or 0
         item = AgendaItem.objects.create(
             tenant=meeting.tenant,
@@ -448,6 +465,7 @@ def check_update_agenda_item(
     _require_scheduled(meeting)
     title, note, outcome = _clean_item_text(title, note, outcome)
     with transaction.atomic():
+        meeting = _lock_scheduled(meeting)
         item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
         before = {"title": item.title, "note": item.note, "outcome": item.outcome}
         item.title, item.note, item.outcome = title, note, outcome
@@ -474,6 +492,7 @@ def check_move_agenda_item(member: Membership, meeting: Meeting, item: AgendaIte
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Move up or down."})
     with transaction.atomic():
+        meeting = _lock_scheduled(meeting)
         items = list(
             AgendaItem.objects.select_for_update().filter(meeting=meeting).order_by("position", "id")
         )
@@ -496,6 +515,7 @@ def check_remove_agenda_item(member: Membership, meeting: Meeting, item: AgendaI
     require_run_cycle(member, "change the agenda")
     _require_scheduled(meeting)
     with transaction.atomic():
+        meeting = _lock_scheduled(meeting)
         deleted, _ = AgendaItem.objects.filter(pk=item.pk, meeting=meeting).delete()
         if deleted:
             _record_agenda(member, meeting, "item removed", removed=item.title)
@@ -509,6 +529,7 @@ def check_close_meeting(member: Membership, meeting: Meeting, minutes: str | Non
     require_run_cycle(member, "close meetings")
     _require_scheduled(meeting)
     if minutes is not None:
+        refuse_nul(minutes=minutes)
         minutes = minutes.strip()
         if len(minutes) > MAX_MINUTES:
             raise ValidationError({"minutes": f"At most {MAX_MINUTES} characters."})
