@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from django.urls import Resolver404, resolve
 from django.utils.safestring import SafeString
 
@@ -38,17 +39,21 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _weekly_totals(frame: Any) -> dict[dt.date, float]:
+    """{week: total qty} of a plan frame (its weeks come back as timestamps)."""
+    sums = frame.groupby("week")["qty"].sum()
+    return {pd.Timestamp(week).date(): float(qty) for week, qty in sums.items()}
+
+
 def _version_numbers(version: PlanVersion) -> tuple[list[tuple[str, str]], list[Any], SafeString]:
     previous = plan_selectors.previous_version(version)
     frame = plan_selectors.demand_frame if version.is_demand else plan_selectors.supply_frame
     weeks = plan_selectors.version_weeks(version)
-    current = frame(version).groupby("week")["qty"].sum() if version else None
-    before = frame(previous).groupby("week")["qty"].sum() if previous is not None else None
+    current = _weekly_totals(frame(version))
+    before = _weekly_totals(frame(previous)) if previous is not None else None
 
-    def at(series: Any, week: dt.date) -> float | None:
-        if series is None:
-            return None
-        return float(series.get(week, 0.0))
+    def at(totals: dict[dt.date, float] | None, week: dt.date) -> float | None:
+        return None if totals is None else totals.get(week, 0.0)
 
     rows = [(w, at(current, w) or 0.0, at(before, w)) for w in weeks]
     total = sum(r[1] for r in rows)
