@@ -32,8 +32,12 @@ ROUTES = [
 ]
 
 KWARGS = {
-    "agenda_item_id": lambda world: world.once(
-        "sop_agenda_item",
-        lambda: AgendaItem.objects.create(tenant=world.tenant, meeting=_meeting(world), title="Victim item"),
-    ).pk,
+    "agenda_item_id": lambda world: (
+        world.once(
+            "sop_agenda_item",
+            lambda: AgendaItem.objects.create(
+                tenant=world.tenant, meeting=_meeting(world), title="Victim item"
+            ),
+        ).pk
+    ),
 }
