@@ -116,7 +116,9 @@ def meeting_edit(request, member, meeting_id):
 
 def _meeting_page(request, member, meeting, errors=None, status=200):
     agenda = list(meeting.agenda.select_related("subject"))
-    decisions = list(meeting.decisions.select_related("owner__user", "subject").order_by("created", "id"))
+    decisions = list(
+        meeting.decisions.select_related("owner__user", "subject", "tenant").order_by("created", "id")
+    )
     attendees = sorted(meeting.attendees.select_related("user"), key=lambda m: m.display_name.lower())
     can_run = can(member, Perm.RUN_CYCLE)
     context = {
@@ -270,7 +272,9 @@ def _pack_context(request, member, meeting):
     return {
         "meeting": meeting,
         "pack": pack_for(meeting, request.build_absolute_uri),
-        "decisions": list(meeting.decisions.select_related("owner__user").order_by("created", "id")),
+        "decisions": list(
+            meeting.decisions.select_related("owner__user", "tenant").order_by("created", "id")
+        ),
         "attendees": sorted(meeting.attendees.select_related("user"), key=lambda m: m.display_name.lower()),
         "meeting_url": request.build_absolute_uri(meeting.get_absolute_url()),
         "tenant": member.tenant,

@@ -5,7 +5,9 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from process.actions import meetings as actions
@@ -140,3 +142,38 @@ def test_the_pack_pdf_is_a_pdf_with_the_agenda_titles(world, client):
     assert len(document.pages) >= 1
     for title in meeting.agenda.values_list("title", flat=True):
         assert " ".join(title.split()) in text
+
+
+def test_the_meeting_page_takes_the_same_queries_whatever_its_agenda_decisions_and_attendees(world, client):
+    from process.actions.decisions import DecisionInput, check_record_decision
+
+    from .meeting_world import person
+
+    meeting = scheduled(world)
+    client.force_login(world.priya.user)
+    client.get(meeting.get_absolute_url())  # the first visit stores the last tenant in the session
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(meeting.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    before = count()
+    people = [person(world.tenant, "viewer", f"Guest{i}", "Smith") for i in range(5)]
+    actions.check_update_meeting(
+        world.priya,
+        meeting,
+        actions.MeetingDetails(
+            title=meeting.title,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            attendees=(world.sam, *people),
+        ),
+    )
+    for i in range(5):
+        actions.check_add_agenda_item(world.priya, meeting, title=f"Point {i}")
+        check_record_decision(
+            world.priya, DecisionInput(question=f"Question {i}", meeting=meeting, owner=world.sam)
+        )
+    # the trail grows by rows, not by queries
+    assert count() == before
