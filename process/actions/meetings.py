@@ -466,7 +466,10 @@ def check_update_agenda_item(
     title, note, outcome = _clean_item_text(title, note, outcome)
     with transaction.atomic():
         meeting = _lock_scheduled(meeting)
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk, meeting=meeting)
+        found = AgendaItem.objects.select_for_update().filter(pk=item.pk, meeting=meeting).first()
+        if found is None:  # removed meanwhile
+            raise ValidationError({"item": "This item is no longer on the agenda."})
+        item = found
         before = {"title": item.title, "note": item.note, "outcome": item.outcome}
         item.title, item.note, item.outcome = title, note, outcome
         after = {"title": title, "note": note, "outcome": outcome}
