@@ -10,7 +10,7 @@ from django.http import Http404
 from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.models import Membership
 
-from .models import AgendaItem, Decision, Meeting, SopCycle
+from .models import AgendaItem, Decision, Meeting
 
 # --- meetings and decisions ---------------------------------------------------------------------------
 
@@ -64,15 +64,3 @@ def access_decision(member: Membership, decision_id: int | str | None) -> Decisi
     if decision is None:
         raise Http404
     return decision
-
-
-def access_sop_cycle(member: Membership, cycle_id: int | str | None) -> SopCycle:
-    pk = _internal_pk(member, cycle_id)
-    cycle = (
-        SopCycle.objects.select_related("tenant", "subject", "plan_cycle")
-        .filter(tenant=member.tenant, pk=pk)
-        .first()
-    )
-    if cycle is None:
-        raise Http404
-    return cycle

@@ -154,8 +154,7 @@ def pack_for(meeting: Meeting, absolute: Callable[[str], str]) -> list[PackItem]
         chart = None
         if item.kind == AgendaItem.Kind.VERSION and item.subject_id in versions:
             facts, table, chart = _version_numbers(versions[item.subject_id])
-        elif item.kind == AgendaItem.Kind.ALERT and alert_ids.get(item.pk) in alerts:
-            alert = alerts[alert_ids[item.pk]]  # type: ignore[index]
+        elif item.kind == AgendaItem.Kind.ALERT and (alert := alerts.get(alert_ids.get(item.pk) or 0)):
             facts = [
                 ("Severity", alert.get_severity_display()),
                 ("Status", alert.get_status_display()),
