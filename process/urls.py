@@ -42,6 +42,7 @@ urlpatterns = [
     path("decisions/export.csv", decisions.decision_register_csv, name="decisions_csv"),
     path("decisions/new/", decisions.decision_new, name="decision_new"),
     path("decisions/<int:decision_id>/", decisions.decision_detail, name="decision"),
+    path("decisions/<int:decision_id>/edit/", decisions.decision_edit, name="decision_edit"),
     path("decisions/<int:decision_id>/decide/", decisions.decision_decide, name="decision_decide"),
     path("decisions/<int:decision_id>/cancel/", decisions.decision_cancel, name="decision_cancel"),
     path("decisions/<int:decision_id>/tasks/", decisions.decision_task, name="decision_task"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
@@ -269,6 +269,71 @@ def do_record_decision(
         )
         if data.owner is not None:
             notify_users(item, [data.owner.user_id], Notification.Verb.DECISION, actor)
+    return decision
+
+
+def check_update_decision(member: Membership, decision: Decision, data: DecisionInput) -> Decision:
+    """Change an open decision's question, options, proposal, owner, due date or expected effect (its
+    meeting, cycle and subject stay as recorded)."""
+    if not may_decide(member, decision):
+        raise PermissionDenied("Only the decision's owner, executives, planners and admins change it.")
+    if decision.status != DecisionStatus.OPEN:
+        raise ValidationError(
+            {"status": f"This decision is already {decision.get_status_display().lower()}."}
+        )
+    kept = replace(
+        data,
+        about=decision.about,
+        cycle=decision.cycle,
+        meeting=decision.meeting,
+        agenda_item=decision.agenda_item,
+    )
+    return do_update_decision(member, decision, clean_decision(member.tenant, kept))
+
+
+def do_update_decision(member: Membership, decision: Decision, data: DecisionInput) -> Decision:
+    """Write the changes (audited `decision.update`, old -> new); a new owner follows it and gets a bell."""
+    with transaction.atomic():
+        decision = (
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("tenant", "subject", "owner__user")
+            .get(pk=decision.pk, tenant=member.tenant)
+        )
+        if decision.status != DecisionStatus.OPEN:
+            raise ValidationError(
+                {"status": f"This decision is already {decision.get_status_display().lower()}."}
+            )
+        before, old_owner = _snapshot(decision), decision.owner_id
+        decision.question, decision.options = data.question, list(data.options)
+        decision.choice, decision.rationale = data.choice, data.rationale
+        decision.owner, decision.due_on = data.owner, data.due_on
+        decision.expected_kpi, decision.expected_direction = data.expected_kpi, data.expected_direction
+        decision.expected_size, decision.expected_unit = data.expected_size, data.expected_unit
+        decision.horizon_weeks = data.horizon_weeks
+        after = _snapshot(decision)
+        changed = [k for k in after if after[k] != before[k]]
+        if not changed:
+            return decision
+        save_with_subject(decision)
+        record(
+            tenant=decision.tenant,
+            actor=member.user,
+            verb=ProcessVerb.DECISION_UPDATE,
+            subject=decision.subject,
+            target=decision.question,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+        if data.owner is not None and data.owner.pk != old_owner:
+            do_auto_follow_many(tenant=decision.tenant, pairs=[(data.owner.user, decision.subject)])
+            item = do_create_system_item(
+                tenant=decision.tenant,
+                subject=decision.subject,
+                actor=member.user,
+                verb="decision.update",
+                text=f"{data.owner.display_name} now owns the decision: {decision.question}",
+            )
+            notify_users(item, [data.owner.user_id], Notification.Verb.DECISION, member.user)
     return decision
 
 

@@ -176,6 +176,53 @@ def decision_new(request, member):
     return render(request, "process/decision_form.html", context, status=status)
 
 
+@tenant_view
+def decision_edit(request, member, decision_id):
+    """Change an open decision: its question, options, proposal, owner, due date and expected effect."""
+    decision = access_decision(member, decision_id)
+    if not actions.may_decide(member, decision):
+        raise PermissionDenied("Only the decision's owner, executives, planners and admins change it.")
+    if request.method == "POST":
+        form = DecisionForm(request.POST, tenant=member.tenant)
+        del form.fields["decide_now"]  # deciding is its own step on the decision's page
+        if form.is_valid():
+            try:
+                actions.check_update_decision(
+                    member,
+                    decision,
+                    _input(member, form, decision.meeting, decision.agenda_item, decision.about),
+                )
+            except ValidationError as error:
+                for name, texts in messages_by_field(error).items():
+                    for text in texts:
+                        form.add_error(name if name in form.fields else None, text)
+            else:
+                messages.success(request, "Decision saved.")
+                return redirect(decision.get_absolute_url())
+        status = 400
+    else:
+        form = DecisionForm(
+            initial={
+                "question": decision.question,
+                "options": "\n".join(decision.options),
+                "choice": decision.choice,
+                "rationale": decision.rationale,
+                "owner": decision.owner,
+                "due_on": decision.due_on,
+                "expected_kpi": decision.expected_kpi,
+                "expected_direction": decision.expected_direction,
+                "expected_size": decision.expected_size,
+                "expected_unit": decision.expected_unit,
+                "horizon_weeks": decision.horizon_weeks,
+            },
+            tenant=member.tenant,
+        )
+        del form.fields["decide_now"]  # deciding is its own step on the decision's page
+        status = 200
+    context = {"form": form, "decision": decision, "meeting": decision.meeting, "about": decision.about}
+    return render(request, "process/decision_form.html", context, status=status)
+
+
 def _decision_page(request, member, decision, errors=None, status=200):
     tasks = list(
         decision.follow_up_tasks.select_related("assignee_member__user", "assignee_team", "tenant").order_by(

@@ -24,6 +24,7 @@ ROUTES = [
     RouteCase("process:decisions"),
     RouteCase("process:decisions_csv"),
     RouteCase("process:decision_new", methods=("GET", "POST"), data=DECISION),
+    RouteCase("process:decision_edit", methods=("GET", "POST"), data=DECISION),
     RouteCase("process:decision_decide", methods=("POST",), data={"choice": "Yes", "rationale": ""}),
     RouteCase("process:decision_cancel", methods=("POST",), data={"reason": ""}),
     RouteCase("process:decision_task", methods=("POST",), data={"title": "Call Leeds", "assignee": ""}),

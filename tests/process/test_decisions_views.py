@@ -7,8 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from feeds.models import Notification
 from process.actions import decisions as actions
 from process.models import Decision, DecisionStatus, Task
+from sopsocial.audit.models import AuditEvent
 
 from ..queries import assert_queries
 from .factories import make_meeting
@@ -172,3 +174,26 @@ def test_the_decision_page_decides_and_adds_follow_up_tasks(world, client):
     assert "Book overtime" in page and "Leeds full" in page
     missing = client.post(url(world, "decision_task", decision_id=decision.pk), {"title": ""})
     assert missing.status_code == 400
+
+
+def test_editing_an_open_decision_is_audited_and_tells_a_new_owner(world, client):
+    decision = record(world, "Build stock ahead of Contoso?", options=("Build", "Wait"), owner=world.sam)
+    client.force_login(world.priya.user)
+    form = client.get(url(world, "decision_edit", decision_id=decision.pk)).content.decode()
+    assert "Build\nWait" in form and "Decided now" not in form
+    response = client.post(
+        url(world, "decision_edit", decision_id=decision.pk),
+        {"question": "Build stock ahead of Contoso?", "options": "Build\nWait\nSplit", "owner": world.vic.pk},
+    )
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert decision.options == ["Build", "Wait", "Split"] and decision.owner == world.vic
+    event = AuditEvent.objects.get(verb="decision.update", subject=decision.subject)
+    assert event.before["owner"] == "Sam Okafor" and event.after["owner"] == "Vic Lee"
+    assert Notification.objects.filter(user=world.vic.user, verb="decision").exists()
+    actions.check_decide(world.sam, decision, choice="Split")
+    refused = client.post(url(world, "decision_edit", decision_id=decision.pk), {"question": "Again?"})
+    assert refused.status_code == 400 and "already decided" in refused.content.decode()
+    client.force_login(world.vic.user)  # the owner may edit; a viewer who does not own it may not
+    other = record(world, "Another?")
+    assert client.get(url(world, "decision_edit", decision_id=other.pk)).status_code == 403
