@@ -289,6 +289,8 @@ class Notification(models.Model):
         TASK = "task", "assigned you a task"
         APPROVAL = "approval", "asked for your approval"
         DECISION = "decision", "made you owner of a decision"
+        MEETING = "meeting", "asked you to a meeting"
+        MINUTES = "minutes", "sent the minutes of a meeting"
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -20,6 +20,7 @@ class ProcessConfig(AppConfig):
         # My work: the single point, with its count in the navigation.
         nav.register(nav.NavItem("My work", "process:my_work", order=15, count=my_work_count))
         nav.register(nav.NavItem("Tasks", "process:tasks", order=35))
+        nav.register(nav.NavItem("Decisions", "process:decisions", order=45))
         panels.register(panels.Panel("Tasks", "process:subject_tasks", order=15))
         # Approval requests: a submitted version rings its approvers' bells.
         planning_hooks.on_version_submitted(request_approval)

@@ -3,7 +3,7 @@ people and teams) keeps its routes in its own block below."""
 
 from django.urls import path
 
-from .views import cycles, meetings, my_work, tasks
+from .views import cycles, decisions, meetings, my_work, tasks
 
 app_name = "process"
 urlpatterns = [
@@ -25,6 +25,37 @@ urlpatterns = [
     path("away/", tasks.away, name="away"),
     path("away/<int:absence_id>/end/", tasks.away_end, name="away_end"),
     # meetings and decisions
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
-    path("decisions/<int:decision_id>/", meetings.decision_detail, name="decision"),
+    path("meetings/<int:meeting_id>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:meeting_id>/minutes/", meetings.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:meeting_id>/close/", meetings.meeting_close, name="meeting_close"),
+    path("meetings/<int:meeting_id>/agenda/refresh/", meetings.agenda_refresh, name="agenda_refresh"),
+    path("meetings/<int:meeting_id>/agenda/add/", meetings.agenda_add, name="agenda_add"),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/",
+        meetings.agenda_item_edit,
+        name="agenda_item_edit",
+    ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/move/",
+        meetings.agenda_item_move,
+        name="agenda_item_move",
+    ),
+    path(
+        "meetings/<int:meeting_id>/agenda/<int:agenda_item_id>/remove/",
+        meetings.agenda_item_remove,
+        name="agenda_item_remove",
+    ),
+    path("meetings/<int:meeting_id>/pack/", meetings.meeting_pack, name="meeting_pack"),
+    path("meetings/<int:meeting_id>/pack.pdf", meetings.meeting_pack_pdf, name="meeting_pack_pdf"),
+    path("decisions/", decisions.decision_register, name="decisions"),
+    path("decisions/export.csv", decisions.decision_register_csv, name="decisions_csv"),
+    path("decisions/new/", decisions.decision_new, name="decision_new"),
+    path("decisions/<int:decision_id>/", decisions.decision_detail, name="decision"),
+    path("decisions/<int:decision_id>/edit/", decisions.decision_edit, name="decision_edit"),
+    path("decisions/<int:decision_id>/decide/", decisions.decision_decide, name="decision_decide"),
+    path("decisions/<int:decision_id>/cancel/", decisions.decision_cancel, name="decision_cancel"),
+    path("decisions/<int:decision_id>/tasks/", decisions.decision_task, name="decision_task"),
 ]

@@ -1,6 +1,8 @@
 """Reads of the process app that views, the navigation, the reminder sweep and the API share: `my_work`
-(one person's single point and its navigation count) and `tasks` (task lists and filters)."""
+(one person's single point and its navigation count), `tasks` (task lists and filters) and `decisions`
+(the register's filters)."""
 
+from .decisions import DecisionFilters, decisions_for, decisions_in
 from .my_work import (
     ApprovalPreview,
     MyWork,
@@ -18,10 +20,13 @@ from .tasks import TaskFilters, tasks_about, tasks_for, tasks_matching
 
 __all__ = [
     "ApprovalPreview",
+    "DecisionFilters",
     "MyWork",
     "TaskFilters",
     "approval_preview",
     "comparison_base",
+    "decisions_for",
+    "decisions_in",
     "my_alerts",
     "my_approvals",
     "my_decisions",

@@ -24,7 +24,7 @@ from sopsocial.api.actions import do_create_api_key
 from ..factories import MembershipFactory, TenantFactory
 from ..live_stack import live_stack  # noqa: F401 - the fixture
 from ..planning import factories as pf
-from ..process.factories import make_task
+from ..process.factories import make_decision, make_task
 
 pytestmark = [pytest.mark.live, pytest.mark.postgres, pytest.mark.redis]
 
@@ -52,6 +52,7 @@ def api(live_stack):  # noqa: F811
     pf.FacilityFactory(tenant=tenant, code="LEEDS")
     version = pf.make_version(tenant, PlanType.DEMAND)
     task = make_task(tenant, title="Confirm Leeds capacity")
+    decision = make_decision(tenant, question="Build stock ahead of the promotion?")
     raw = do_create_api_key(admin, "fuzzer")[1]
     schema = schemathesis.openapi.from_url(f"{live_stack.url}/api/v1/openapi.json", config=CONFIG)
     return {
@@ -61,6 +62,7 @@ def api(live_stack):  # noqa: F811
         "tenant": tenant.slug,
         "version_id": version.pk,
         "task_id": task.pk,
+        "decision_id": decision.pk,
     }
 
 
@@ -183,7 +185,12 @@ def test_nul_bytes_and_unicode_digits_in_every_parameter_are_refused_not_errors(
     for operation in _operations(api["schema"]):
         raw = document["paths"][operation.path][operation.method.lower()]
         body_schema = raw.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-        base_path = {"tenant": api["tenant"], "version_id": api["version_id"], "task_id": api["task_id"]}
+        base_path = {
+            "tenant": api["tenant"],
+            "version_id": api["version_id"],
+            "task_id": api["task_id"],
+            "decision_id": api["decision_id"],
+        }
         variants = []
         for parameter in raw.get("parameters", []):
             for value in HOSTILE:

@@ -9,7 +9,7 @@ from django.http import Http404
 from sopsocial.pages.params import ascii_int
 from sopsocial.tenancy.models import Membership, Team, TeamMembership
 
-from .models import Absence, ChecklistItem, Task
+from ..models import Absence, ChecklistItem, Task
 
 
 def visible_tasks(member: Membership) -> QuerySet[Task]:
