@@ -27,7 +27,9 @@ def _prefs(tenant_id: int, user_ids: Collection[int]) -> dict[int, NotificationP
     }
 
 
-def notify_users(item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None) -> list[Notification]:
+def notify_users(
+    item: FeedItem, user_ids: Iterable[int], verb: str, actor: User | None
+) -> list[Notification]:
     """Bell entries (and immediate e-mails, by each person's preferences) for `user_ids` about `item`,
     for other apps' work items: a task assigned or due, a version waiting for approval, a decision.
     `verb` is a `Notification.Verb`; the actor never notifies themselves."""

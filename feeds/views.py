@@ -400,8 +400,10 @@ def attachment_thumb(request, member, attachment_id):
 @tenant_view(allow_external=True)
 @require_GET
 def mention_suggest(request, member):
-    people = selectors.mention_candidates(member, request.GET.get("q", ""))
-    return render(request, "feeds/partials/_mention_suggest.html", {"people": people})
+    query = request.GET.get("q", "")
+    people = selectors.mention_candidates(member, query)
+    teams = selectors.team_mention_candidates(member, query)
+    return render(request, "feeds/partials/_mention_suggest.html", {"people": people, "teams": teams})
 
 
 @tenant_view(allow_external=True)

@@ -17,6 +17,7 @@ follows in `follows`, reading state and preferences in `read_state`; the fan-out
 
 from ..fan_out import do_fan_out_item, items_awaiting_fan_out
 from ..mail import do_send_daily_digests, do_send_notification_emails
+from ..notifications import notify_users
 from .conversation import (
     MAX_FORWARD_RECIPIENTS,
     check_create_comment,
@@ -36,7 +37,6 @@ from .posts import (
     do_delete_post,
     do_edit_post,
 )
-from ..notifications import notify_users
 from .read_state import do_mark_notifications_read, do_mark_read, do_save_preferences
 
 __all__ = [

@@ -28,7 +28,7 @@ KWARGS = {
     "phase_id": lambda world: _phase(world).pk,
     "task_id": lambda world: world.once("sop_task", lambda: make_task(world.tenant, phase=_phase(world))).pk,
     "meeting_id": lambda world: _meeting(world).pk,
-    "decision_id": lambda world: world.once(
-        "sop_decision", lambda: make_decision(world.tenant, meeting=_meeting(world))
-    ).pk,
+    "decision_id": lambda world: (
+        world.once("sop_decision", lambda: make_decision(world.tenant, meeting=_meeting(world))).pk
+    ),
 }
