@@ -95,7 +95,9 @@ def team_page(team: Team) -> TeamPage:
         .order_by("-is_active", "user__first_name", "user__username")
     )
     defaults = list(
-        Subject.objects.filter(pk__in=team.default_follows.values("subject_id")).order_by("title")
+        Subject.objects.filter(pk__in=team.default_follows.values("subject_id"))
+        .select_related("tenant")
+        .order_by("title")
     )
     followed = set(
         Follow.objects.filter(
@@ -127,7 +129,7 @@ def follows_from_teams(member: Membership) -> list[TeamFollow]:
     subjects: dict[int, Subject] = {}
     teams: dict[int, list[Team]] = {}
     for d in TeamDefaultFollow.objects.filter(team__memberships__member=member).select_related(
-        "team", "subject"
+        "team", "subject__tenant"
     ):
         subjects[d.subject_id] = d.subject
         teams.setdefault(d.subject_id, []).append(d.team)
