@@ -16,6 +16,7 @@ from sopsocial.pages.params import ascii_ints
 from sopsocial.subjects.access import access_subject
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.subjects.selectors import visible_subjects
+from sopsocial.tenancy import people_pages
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
 from sopsocial.tenancy.policy import Perm, can
@@ -215,7 +216,8 @@ def followers(request, member, subject_id):
 @tenant_view(allow_external=True)
 @require_GET
 def following(request, member):
-    return render(request, "feeds/following.html", {"subjects": selectors.followed_subjects(member)})
+    context = {"subjects": selectors.followed_subjects(member), "my_page": people_pages.person_url(member)}
+    return render(request, "feeds/following.html", context)
 
 
 # --- Posts --------------------------------------------------------------------------------------------------

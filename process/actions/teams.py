@@ -24,7 +24,8 @@ from sopsocial.subjects.selectors import can_see_subject
 from sopsocial.tenancy.models import Membership, Team, TeamMembership
 from sopsocial.tenancy.policy import Perm, require
 
-from ..models import TeamDefaultFollow
+from ..models import CyclePhase, PhaseStatus, PhaseTemplate, Task, TeamDefaultFollow
+from ..models.tasks import OPEN_TASK_STATUSES
 from ..verbs import ProcessVerb
 
 MAX_NAME = 100
@@ -146,14 +147,29 @@ def do_update_team(member: Membership, team: Team, *, name: str, handle: str, de
 
 
 def check_delete_team(member: Membership, team: Team) -> None:
+    """Refuse while the team has work: open tasks given to it, or phases (of a cycle or of the cycle
+    template) it owns. Deleting it would leave them with nobody, unnoticed."""
     require(member, Perm.MANAGE_PEOPLE, "delete teams")
+    open_tasks = Task.objects.filter(assignee_team=team, status__in=OPEN_TASK_STATUSES).count()
+    phases = CyclePhase.objects.filter(owner_team=team).exclude(status=PhaseStatus.DONE).count()
+    phases += PhaseTemplate.objects.filter(owner_team=team).count()
+    if open_tasks or phases:
+        work = " and ".join(
+            w
+            for w in (
+                f"{open_tasks} open task{'s' if open_tasks != 1 else ''}" if open_tasks else "",
+                f"{phases} phase{'s' if phases != 1 else ''}" if phases else "",
+            )
+            if w
+        )
+        raise ValidationError({"team": f"{team.name} still has {work}: give them to someone else first."})
     do_delete_team(member, team)
 
 
 @transaction.atomic
 def do_delete_team(member: Membership, team: Team) -> None:
-    """Delete the team, its memberships and default follows (people keep what they follow; tasks
-    assigned to the team become unassigned). Audited `team.delete` with who was in it."""
+    """Delete the team, its memberships and default follows (people keep what they follow; finished
+    tasks and phases it had lose their team). Audited `team.delete` with who was in it."""
     people = sorted(m.display_name for m in team.members.select_related("user"))
     defaults = sorted(
         Subject.objects.filter(pk__in=team.default_follows.values("subject_id")).values_list(

@@ -84,7 +84,10 @@ def team_edit(request, member, team_id):
 @require_POST
 def team_delete(request, member, team_id):
     team = access_team(member, team_id)
-    team_actions.check_delete_team(member, team)
+    try:
+        team_actions.check_delete_team(member, team)
+    except ValidationError as error:
+        return _team_page(request, member, team, messages_by_field(error), status=UNPROCESSABLE)
     messages.success(request, f"Team “{team.name}” deleted. Its members keep what they follow.")
     return redirect("process:teams", tenant_slug=member.tenant.slug)
 

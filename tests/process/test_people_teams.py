@@ -167,3 +167,23 @@ def test_removing_a_default_keeps_members_follows_and_deleting_a_team_audits_who
     event = AuditEvent.objects.get(verb="team.delete")
     assert event.before["members"] == [alex.display_name]
     assert not Team.objects.exists() and _follows(alex) == {"Contoso Retail"}
+
+
+def test_a_team_with_open_work_is_not_deleted_until_it_is_handed_on(tenant, admin, client):
+    from django.urls import reverse
+
+    from ..process.factories import make_task
+
+    team = p.team(tenant)
+    task = make_task(tenant, title="Review Leeds capacity", assignee_team=team)
+    with pytest.raises(ValidationError) as error:
+        actions.check_delete_team(admin, team)
+    assert "1 open task" in error.value.message_dict["team"][0]
+    client.force_login(admin.user)
+    url = reverse("process:team_delete", kwargs={"tenant_slug": tenant.slug, "team_id": team.pk})
+    response = client.post(url)
+    assert response.status_code == 422 and "give them to someone else first" in response.content.decode()
+    task.status = "done"
+    task.save()
+    actions.check_delete_team(admin, team)
+    assert not Team.objects.exists()
