@@ -3,7 +3,8 @@
 Markdown is rendered by Python-Markdown and then sanitised by nh3 (ammonia) with a short allow-list:
 no script/style/iframe/img, no event-handler or style attributes, and links only to http(s)/mailto.
 Mentions are recognised by a Markdown inline pattern, so `@name` inside code or a link is left alone;
-only usernames of the tenant's members become mention chips.
+only usernames of the tenant's members become mention chips, and handles of its teams chips that link
+to the team's page.
 """
 
 import re
@@ -12,6 +13,7 @@ import xml.etree.ElementTree as etree
 import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 MENTION_RE = r"(?<![\w@/.])@([A-Za-z0-9_][A-Za-z0-9_.+-]{0,149}[A-Za-z0-9_]|[A-Za-z0-9_])"
 _mention_re = re.compile(MENTION_RE)
@@ -29,18 +31,30 @@ def mentioned_usernames(text):
 
 
 class _MentionProcessor(InlineProcessor):
-    def __init__(self, pattern, md, known):
+    def __init__(self, pattern, md, known, teams):
         super().__init__(pattern, md)
         self.known = known
+        self.teams = teams
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
-        username = m.group(1)
-        if username.lower() not in self.known:
-            return None, None, None
-        el = etree.Element("span")
-        el.set("class", "mention")
-        el.text = "@" + username
-        return el, m.start(0), m.end(0)
+        name = m.group(1)
+        if name.lower() in self.known:
+            el = etree.Element("span")
+            el.set("class", "mention")
+            el.text = "@" + name
+            return el, m.start(0), m.end(0)
+        if name.lower() in self.teams:
+            el = etree.Element("span")
+            el.set("class", "mention")
+            url = self.teams[name.lower()]
+            if url:
+                link = etree.SubElement(el, "a")
+                link.set("href", url)
+                link.text = AtomicString("@" + name)  # already handled: not parsed again
+            else:
+                el.text = "@" + name
+            return el, m.start(0), m.end(0)
+        return None, None, None
 
 
 def _class_filter(element, attribute, value):
@@ -50,11 +64,12 @@ def _class_filter(element, attribute, value):
     return value
 
 
-def render_markdown(text, known_usernames=()):
+def render_markdown(text, known_usernames=(), teams=None):
     """Sanitised HTML for a post or comment body. `known_usernames`: lower-case usernames that
-    become mention chips."""
+    become mention chips; `teams`: lower-case team handle -> the team page's path (a linked chip)."""
     md = markdown.Markdown(extensions=["sane_lists", "tables", "fenced_code", "nl2br"])
-    md.inlinePatterns.register(_MentionProcessor(MENTION_RE, md, set(known_usernames)), "mention", 175)
+    processor = _MentionProcessor(MENTION_RE, md, set(known_usernames), dict(teams or {}))
+    md.inlinePatterns.register(processor, "mention", 175)
     html = md.convert(text or "")
     return nh3.clean(
         html,

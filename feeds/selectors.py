@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from sopsocial.pages.keyset import keyset_page
 from sopsocial.pages.params import ascii_int
 from sopsocial.subjects.models import Subject, SubjectShare
-from sopsocial.tenancy.models import Membership, Tenant
+from sopsocial.tenancy.models import Membership, Team, Tenant
 
 from .models import (
     Attachment,
@@ -345,3 +345,16 @@ def mention_candidates(member: Membership, query: str | None, limit: int = 8) ->
             | Q(user__last_name__istartswith=query)
         )
     return list(people.order_by("user__username")[:limit])
+
+
+def team_mention_candidates(member: Membership, query: str | None, limit: int = 5) -> list[Team]:
+    """Teams the member can @mention (every member of the team is told), matched on handle or name.
+    Offered to staff only: teams are the tenant's own structure, and a partner user's @team would
+    reach only those of its members who may read the post anyway."""
+    if member.is_external:
+        return []
+    teams = Team.objects.filter(tenant_id=member.tenant_id)
+    query = (query or "").strip().lstrip("@")[:50]
+    if query:
+        teams = teams.filter(Q(handle__istartswith=query) | Q(name__istartswith=query))
+    return list(teams.order_by("handle")[:limit])

@@ -16,6 +16,7 @@ from sopsocial.pages.params import ascii_ints
 from sopsocial.subjects.access import access_subject
 from sopsocial.subjects.models import SubjectKind
 from sopsocial.subjects.selectors import visible_subjects
+from sopsocial.tenancy import people_pages
 from sopsocial.tenancy.access import tenant_view
 from sopsocial.tenancy.models import Membership
 from sopsocial.tenancy.policy import Perm, can
@@ -215,7 +216,8 @@ def followers(request, member, subject_id):
 @tenant_view(allow_external=True)
 @require_GET
 def following(request, member):
-    return render(request, "feeds/following.html", {"subjects": selectors.followed_subjects(member)})
+    context = {"subjects": selectors.followed_subjects(member), "my_page": people_pages.person_url(member)}
+    return render(request, "feeds/following.html", context)
 
 
 # --- Posts --------------------------------------------------------------------------------------------------
@@ -400,8 +402,10 @@ def attachment_thumb(request, member, attachment_id):
 @tenant_view(allow_external=True)
 @require_GET
 def mention_suggest(request, member):
-    people = selectors.mention_candidates(member, request.GET.get("q", ""))
-    return render(request, "feeds/partials/_mention_suggest.html", {"people": people})
+    query = request.GET.get("q", "")
+    people = selectors.mention_candidates(member, query)
+    teams = selectors.team_mention_candidates(member, query)
+    return render(request, "feeds/partials/_mention_suggest.html", {"people": people, "teams": teams})
 
 
 @tenant_view(allow_external=True)

@@ -10,8 +10,11 @@ class ProcessConfig(AppConfig):
         from .verbs import ProcessVerb
 
         verbs.register(ProcessVerb)
+        from django.urls import reverse
+
         from planning import hooks as planning_hooks
         from sopsocial.pages import chrome, nav, panels
+        from sopsocial.tenancy import people_pages
 
         from .approvals import request_approval
         from .selectors import my_work_count
@@ -21,6 +24,17 @@ class ProcessConfig(AppConfig):
         nav.register(nav.NavItem("My work", "process:my_work", order=15, count=my_work_count))
         nav.register(nav.NavItem("Tasks", "process:tasks", order=35))
         nav.register(nav.NavItem("Decisions", "process:decisions", order=45))
+        nav.register(nav.NavItem("Teams", "process:teams", order=60))
         panels.register(panels.Panel("Tasks", "process:subject_tasks", order=15))
         # Approval requests: a submitted version rings its approvers' bells.
         planning_hooks.on_version_submitted(request_approval)
+        # People and teams: the person subjects the core makes link to the person page, @team mentions
+        # to the team page.
+        people_pages.register(
+            person_url=lambda m: reverse(
+                "process:person", kwargs={"tenant_slug": m.tenant.slug, "membership_id": m.pk}
+            ),
+            team_url=lambda t: reverse(
+                "process:team", kwargs={"tenant_slug": t.tenant.slug, "team_id": t.pk}
+            ),
+        )

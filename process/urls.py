@@ -3,7 +3,7 @@ people and teams) keeps its routes in its own block below."""
 
 from django.urls import path
 
-from .views import cycles, decisions, meetings, my_work, tasks
+from .views import cycles, decisions, meetings, my_work, people, tasks
 
 app_name = "process"
 urlpatterns = [
@@ -58,4 +58,23 @@ urlpatterns = [
     path("decisions/<int:decision_id>/decide/", decisions.decision_decide, name="decision_decide"),
     path("decisions/<int:decision_id>/cancel/", decisions.decision_cancel, name="decision_cancel"),
     path("decisions/<int:decision_id>/tasks/", decisions.decision_task, name="decision_task"),
+    # people and teams
+    path("people/<int:membership_id>/", people.person, name="person"),
+    path("teams/", people.teams, name="teams"),
+    path("teams/new/", people.team_create, name="team_create"),
+    path("teams/<int:team_id>/", people.team, name="team"),
+    path("teams/<int:team_id>/edit/", people.team_edit, name="team_edit"),
+    path("teams/<int:team_id>/delete/", people.team_delete, name="team_delete"),
+    path("teams/<int:team_id>/members/", people.team_member_add, name="team_member_add"),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/remove/",
+        people.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("teams/<int:team_id>/follows/", people.team_follows_add, name="team_follows_add"),
+    path(
+        "teams/<int:team_id>/follows/<int:subject_id>/remove/",
+        people.team_follow_remove,
+        name="team_follow_remove",
+    ),
 ]

@@ -1,9 +1,10 @@
-"""Helpers shared by the post and conversation actions: cleaning a body, finding the people it
+"""Helpers shared by the post and conversation actions: cleaning a body, finding the people and teams it
 @mentions, recording their mentions, indexing for search, queueing the fan-out."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,10 +13,12 @@ from django.db import connection
 from django.db.models import Q
 
 from sopsocial.queue import enqueue_on_commit
-from sopsocial.tenancy.models import Membership
+from sopsocial.tenancy import people_pages
+from sopsocial.tenancy.models import Membership, Team
 
 from .. import task_names
 from ..models import Mention
+from ..rendering import mentioned_usernames, render_markdown
 from ..selectors import member_may_see_item_q
 
 if TYPE_CHECKING:
@@ -32,6 +35,46 @@ def _members_named(tenant: Tenant, usernames: Collection[str]) -> list[Membershi
     for name in usernames:
         q |= Q(user__username__iexact=name)
     return list(Membership.objects.filter(q, tenant=tenant, is_active=True).select_related("user"))
+
+
+@dataclass(frozen=True)
+class Named:
+    """Whom a body's @names reach: `members`, each once (people named by username and the active members
+    of teams named by handle); `usernames` (lower-case) become mention chips; `teams` maps each named
+    team's lower-case handle to its page, for a linked chip. A name that is both a username and a
+    handle names the person."""
+
+    members: list[Membership]
+    usernames: frozenset[str]
+    teams: dict[str, str]
+
+    def render(self, body: str) -> str:
+        return render_markdown(body, self.usernames, self.teams)
+
+
+def _named_in(tenant: Tenant, body: str) -> Named:
+    """The people and teams of the tenant that `body` @mentions: one query for people, two more when a
+    name is left over that may be a team's handle; none without any @name."""
+    names = mentioned_usernames(body)
+    people = _members_named(tenant, names)
+    usernames = frozenset(m.user.username.lower() for m in people)
+    handles = names - usernames
+    if not handles:
+        return Named(members=people, usernames=usernames, teams={})
+    q = Q()
+    for handle in handles:
+        q |= Q(handle__iexact=handle)
+    teams = list(Team.objects.filter(q, tenant=tenant).select_related("tenant"))
+    reached = {m.pk: m for m in people}
+    if teams:
+        in_teams = Membership.objects.filter(tenant=tenant, is_active=True, team_memberships__team__in=teams)
+        for m in in_teams.select_related("user").distinct():
+            reached.setdefault(m.pk, m)
+    return Named(
+        members=list(reached.values()),
+        usernames=usernames,
+        teams={t.handle.lower(): people_pages.team_url(t) for t in teams},
+    )
 
 
 def _update_search_vector(model: type[FeedItem] | type[Comment], pk: int, field: str = "body") -> None:

@@ -16,10 +16,9 @@ from sopsocial.tenancy.policy import Perm, can
 
 from ..models import Comment, FeedItem, FeedItemSubject, Notification, Reaction, Visibility
 from ..notifications import _notify
-from ..rendering import mentioned_usernames, render_markdown
 from ..selectors import member_may_see_item_q
 from ..verbs import FeedsVerb, reaction_verb
-from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
+from ._common import _clean_body, _named_in, _queue_fan_out, _record_mentions, _update_search_vector
 
 MAX_FORWARD_RECIPIENTS = 20
 
@@ -42,15 +41,15 @@ def check_create_comment(member: Membership, item: FeedItem, *, body: str) -> Co
 def do_create_comment(member: Membership, item: FeedItem, *, body: str) -> Comment:
     """A comment (one level) under an item. Notifies the item's author and anyone @mentioned;
     audited `feeds.comment_create`; pushed to the item's readers' open pages is left to reloads."""
-    named = _members_named(member.tenant, mentioned_usernames(body))
+    named = _named_in(member.tenant, body)
     comment = Comment.objects.create(
         tenant=member.tenant,
         item=item,
         author=member.user,
         body=body,
-        body_html=render_markdown(body, {m.user.username.lower() for m in named}),
+        body_html=named.render(body),
     )
-    mentioned = _record_mentions(item, named, comment=comment)
+    mentioned = _record_mentions(item, named.members, comment=comment)
     _notify(item, mentioned, Notification.Verb.MENTION, member.user)
     if item.author_id and item.author_id not in mentioned:
         author_can_read = Membership.objects.filter(
@@ -147,18 +146,18 @@ def do_forward_post(
 ) -> FeedItem:
     """A forward item (the note plus the original) for the recipients and anyone @mentioned in the
     note: it enters their inbox as a mention and rings their bell. Audited `feeds.post_forward`."""
-    named = _members_named(member.tenant, mentioned_usernames(note))
+    named = _named_in(member.tenant, note)
     forward = FeedItem.objects.create(
         tenant=member.tenant,
         kind=FeedItem.Kind.FORWARD,
         subject=item.subject,
         author=member.user,
         body=note,
-        body_html=render_markdown(note, {m.user.username.lower() for m in named}),
+        body_html=named.render(note),
         forwarded_item=item,
         visibility=Visibility.INTERNAL,
     )
-    people = {m.pk: m for m in [*recipients, *named] if not m.is_external}
+    people = {m.pk: m for m in [*recipients, *named.members] if not m.is_external}
     mentioned = _record_mentions(forward, list(people.values()))
     _notify(forward, mentioned, Notification.Verb.FORWARD, member.user)
     record(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from sopsocial.audit.actions import record
 from sopsocial.subjects.models import Subject
 from sopsocial.subjects.selectors import ancestor_ids, can_see_subject
-from sopsocial.tenancy.models import Tenant
+from sopsocial.tenancy.models import Membership, Tenant
 from sopsocial.tenancy.policy import Perm, can
 
 from .. import uploads
@@ -36,30 +36,33 @@ from ..models import (
     Visibility,
 )
 from ..notifications import _notify
-from ..rendering import mentioned_usernames, render_markdown
+from ..rendering import render_markdown
 from ..verbs import FeedsVerb
-from ._common import _clean_body, _members_named, _queue_fan_out, _record_mentions, _update_search_vector
+from ._common import _clean_body, _named_in, _queue_fan_out, _record_mentions, _update_search_vector
 from .follows import do_auto_follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.core.files.base import File
 
-    from sopsocial.tenancy.models import Membership
-
     from ..uploads import CheckedUpload
 
 MAX_TAGS = 10
 
 
-def _place(item: FeedItem, subject: Subject, tagged: Iterable[Subject]) -> None:
-    """FeedItemSubject rows: primary, tags, and every ancestor of them (resolved now, at write)."""
+def _place(item: FeedItem, subject: Subject, tagged: Iterable[Subject], by_person: int | None = None) -> None:
+    """FeedItemSubject rows: primary, tags, and every ancestor of them (resolved now, at write); and,
+    with `by_person`, the person subject of whoever wrote or did it, so their followers get it through
+    the ordinary fan-out. That row is not a tag (cards do not show it); partner users still receive only
+    partner-visible items placed on what is shared with them, whoever they follow."""
     direct = {subject.pk: FeedItemSubject.Relation.PRIMARY}
     for t in tagged:
         direct.setdefault(t.pk, FeedItemSubject.Relation.TAGGED)
     rows = dict(direct)
     for pid in ancestor_ids(list(direct)):
         rows.setdefault(pid, FeedItemSubject.Relation.ANCESTOR)
+    if by_person is not None:
+        rows.setdefault(by_person, FeedItemSubject.Relation.ANCESTOR)
     FeedItemSubject.objects.bulk_create(
         [
             FeedItemSubject(
@@ -221,19 +224,19 @@ def do_create_post(
                 _lock_upload_allowance(member)
                 if errors := upload_allowance_errors(member, [u.size for u in uploads]):
                     raise ValidationError({"files": errors})
-            named = _members_named(member.tenant, mentioned_usernames(body))
+            named = _named_in(member.tenant, body)
             post = Post.objects.create(
                 tenant=member.tenant,
                 kind=FeedItem.Kind.POST,
                 subject=subject,
                 author=member.user,
                 body=body,
-                body_html=render_markdown(body, {m.user.username.lower() for m in named}),
+                body_html=named.render(body),
                 visibility=visibility,
             )
-            _place(post, subject, tagged)
+            _place(post, subject, tagged, by_person=member.subject_id)
             _store_uploads(post, uploads, member.user, saved)
-            mentioned = _record_mentions(post, named)
+            mentioned = _record_mentions(post, named.members)
             _notify(post, mentioned, Notification.Verb.MENTION, member.user)
             _update_search_vector(FeedItem, post.pk)
             record(
@@ -256,6 +259,16 @@ def do_create_post(
         _delete_files(saved)
         raise
     return post
+
+
+def is_by_person(verb: str) -> bool:
+    """System items that also reach the followers of the person who acted: a task they completed and
+    what they did to a decision."""
+    return verb == "task.complete" or verb.startswith("decision.")
+
+
+def _person_subject_id(tenant: Tenant, user: User) -> int | None:
+    return Membership.objects.filter(tenant=tenant, user=user).values_list("subject_id", flat=True).first()
 
 
 @transaction.atomic
@@ -291,7 +304,8 @@ def do_create_system_item(
         data=data or {},
         visibility=visibility or Visibility.INTERNAL,
     )
-    _place(item, subject, [t for t in tagged if t.pk != subject.pk])
+    by_person = _person_subject_id(tenant, actor) if actor is not None and is_by_person(verb) else None
+    _place(item, subject, [t for t in tagged if t.pk != subject.pk], by_person=by_person)
     _update_search_vector(FeedItem, item.pk)
     record(
         tenant=tenant,
@@ -321,13 +335,13 @@ def do_edit_post(member: Membership, post: FeedItem, *, body: str) -> FeedItem:
     notify people newly mentioned."""
     PostRevision.objects.create(item=post, body=post.body, body_html=post.body_html, edited_by=member.user)
     already = set(Mention.objects.filter(item=post, comment__isnull=True).values_list("user_id", flat=True))
-    named = _members_named(member.tenant, mentioned_usernames(body))
+    named = _named_in(member.tenant, body)
     before = {"body": post.body[:1000]}
     post.body = body
-    post.body_html = render_markdown(body, {m.user.username.lower() for m in named})
+    post.body_html = named.render(body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
-    new_mentions = _record_mentions(post, [m for m in named if m.user_id not in already])
+    new_mentions = _record_mentions(post, [m for m in named.members if m.user_id not in already])
     _notify(post, new_mentions, Notification.Verb.MENTION, member.user)
     if new_mentions:
         _queue_fan_out(post)  # the newly mentioned get the post in their feed (existing rows stay)

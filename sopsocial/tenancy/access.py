@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .models import Invitation, Membership, Partner, Tenant
+from .models import Invitation, Membership, Partner, Team, Tenant
 from .policy import Perm, can
 
 GUARD_MARKER = "_sopsocial_tenant_guard"
@@ -110,4 +110,26 @@ def access_partner(member: Membership, partner_id: int | str) -> Partner:
     try:
         return Partner.objects.get(tenant=member.tenant, pk=partner_id)
     except (Partner.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_person(member: Membership, membership_id: int | str) -> Membership:
+    """Someone's membership in the member's tenant, for their person page: staff see everyone, a partner
+    user only the people whose person subject is shared with their partner (their colleagues)."""
+    people = Membership.objects.select_related("user", "partner", "subject").filter(tenant=member.tenant)
+    if member.is_external:
+        people = people.filter(subject__shares__partner_id=member.partner_id)  # type: ignore[misc]  # external: partner_id is set
+    try:
+        return people.get(pk=membership_id)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_team(member: Membership, team_id: int | str) -> Team:
+    """A team of the member's tenant (teams are the tenant's own structure: partner users get 404)."""
+    if member.is_external:
+        raise Http404
+    try:
+        return Team.objects.get(tenant=member.tenant, pk=team_id)
+    except (Team.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -20,8 +20,9 @@ from django.utils import timezone
 from sopsocial.audit.actions import changed_fields, record
 from sopsocial.audit.verbs import CoreVerb
 from sopsocial.queue import enqueue_on_commit
+from sopsocial.subjects.models import Subject, SubjectKind, SubjectShare
 
-from . import task_names
+from . import people_pages, task_names
 from .live import close_sockets_on_commit
 from .models import Invitation, Membership, Partner, Role, Tenant
 from .policy import Perm, require
@@ -62,6 +63,29 @@ def do_create_partner(*, tenant: Tenant, name: str, kind: str, actor: AuthUser |
     return partner
 
 
+def ensure_person_subject(membership: Membership) -> Subject:
+    """Give the membership its person subject (kind "person") when it has none, and keep its title (the
+    display name) and url (the person's page) in step. A partner user's is shared with their partner, so
+    their colleagues can open it. Called by every action that creates or changes a membership, inside
+    its transaction."""
+    title, url = membership.display_name[:300], people_pages.person_url(membership)
+    subject = membership.subject
+    if subject is None:
+        subject = Subject.objects.create(
+            tenant_id=membership.tenant_id, kind=SubjectKind.PERSON, title=title, url=url
+        )
+        membership.subject = subject
+        membership.save(update_fields=["subject"])
+    elif (subject.title, subject.url) != (title, url):
+        subject.title, subject.url = title, url
+        subject.save(update_fields=["title", "url"])
+    if membership.partner_id is not None:
+        SubjectShare.objects.get_or_create(
+            tenant_id=membership.tenant_id, subject=subject, partner_id=membership.partner_id
+        )
+    return subject
+
+
 @transaction.atomic
 def do_add_member(
     *,
@@ -76,6 +100,7 @@ def do_add_member(
     membership = Membership.objects.create(
         tenant=tenant, user=user, role=role, department=department, title=title, partner=partner
     )
+    ensure_person_subject(membership)
     record(
         tenant=tenant,
         actor=actor,
@@ -204,6 +229,7 @@ def do_accept_invitation(
     existing = Membership.objects.filter(tenant=invitation.tenant, user=user).first()
     if existing is not None and existing.is_active:
         raise ValidationError("You are already a member of this tenant.")
+    former_partner_id = existing.partner_id if existing is not None else None
     if existing is not None:
         existing.is_active, existing.role, existing.partner = True, invitation.role, invitation.partner
         existing.department, existing.title = invitation.department, invitation.title
@@ -218,6 +244,10 @@ def do_accept_invitation(
             title=invitation.title,
             partner=invitation.partner,
         )
+    person = ensure_person_subject(membership)
+    if former_partner_id is not None and former_partner_id != membership.partner_id:
+        # Back with another organisation (or as staff): their former partner no longer sees them.
+        SubjectShare.objects.filter(subject=person, partner_id=former_partner_id).delete()
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record(

@@ -27,7 +27,7 @@ from sopsocial.audit.verbs import CoreVerb
 from sopsocial.queue import enqueue_on_commit
 
 from . import task_names
-from .actions import do_create_tenant, hash_token
+from .actions import do_create_tenant, ensure_person_subject, hash_token
 from .models import Membership, Role, SignupRequest, Tenant
 from .tenant_actions import clean_tenant_fields
 
@@ -154,6 +154,7 @@ def do_complete_signup(token: str) -> tuple[Membership, bool]:
             f"The address “{signup.slug}” was taken meanwhile. Sign up again with another."
         ) from None
     membership = Membership.objects.create(tenant=tenant, user=user, role=Role.ADMIN)
+    ensure_person_subject(membership)
     record(
         tenant=tenant,
         actor=user,

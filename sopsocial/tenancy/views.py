@@ -25,7 +25,7 @@ from .policy import Perm
 
 
 def _people_context(member, invite_form=None, partner_form=None):
-    memberships = Membership.objects.filter(tenant=member.tenant).select_related("user", "partner")
+    memberships = Membership.objects.filter(tenant=member.tenant).select_related("user", "partner", "subject")
     return {
         "active_members": [m for m in memberships if m.is_active],
         "former_members": [m for m in memberships if not m.is_active],
