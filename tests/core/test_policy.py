@@ -34,6 +34,8 @@ EXPECTED = {
     Perm.DELETE_ANY_POST: {"admin"},
     Perm.FORWARD_POSTS: {"admin", "planner", "executive", "viewer"},
     Perm.CHOOSE_POST_VISIBILITY: {"admin", "planner", "executive", "viewer"},
+    Perm.RUN_CYCLE: {"admin", "planner"},
+    Perm.OVERRIDE_PHASE: {"admin"},
 }
 WHO = ("admin", "planner", "executive", "viewer", "partner")
 
