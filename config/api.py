@@ -1,6 +1,7 @@
 """The JSON API (/api/v1/): one django-ninja API mounting each app's router in its URL namespace."""
 
 from planning.api import router as planning_router
+from process.api import router as process_cycles_router
 from sopsocial.api.framework import TenantApi
 
 api = TenantApi(
@@ -11,3 +12,4 @@ api = TenantApi(
     '`{"errors": [{"row": n|null, "field": name|null, "message": text}]}`.',
 )
 api.add_router("", planning_router, namespace="planning_api")
+api.add_router("", process_cycles_router, namespace="process_cycles_api")

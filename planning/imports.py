@@ -327,7 +327,9 @@ def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT
         if not version.is_editable:
             errors.add(None, "version", "Only a draft version can be loaded.")
             return [], errors
-        lock = PlanCycleLock.objects.filter(cycle_id=version.cycle_id, plan_type=version.plan.plan_type).first()
+        lock = PlanCycleLock.objects.filter(
+            cycle_id=version.cycle_id, plan_type=version.plan.plan_type
+        ).first()
         if lock is not None:
             errors.add(None, "version", lock.message())
             return [], errors

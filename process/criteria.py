@@ -149,7 +149,9 @@ def evaluate(phase: CyclePhase, facts: CycleFacts | None = None) -> list[Criteri
     for key in phase.criteria or []:
         criterion = CRITERIA.get(key)
         if criterion is None:
-            results.append(CriterionResult(key, key, False, "This criterion no longer exists; edit the template."))
+            results.append(
+                CriterionResult(key, key, False, "This criterion no longer exists; edit the template.")
+            )
             continue
         ok, detail = criterion.check(phase, facts)
         results.append(CriterionResult(key, criterion.label, ok, detail))

@@ -14,7 +14,9 @@ from .models import PhaseTemplate
 
 
 def _owner_choices(tenant: Tenant, blank: str) -> list[tuple[str, str]]:
-    people = Membership.objects.filter(tenant=tenant, is_active=True, partner__isnull=True).select_related("user")
+    people = Membership.objects.filter(tenant=tenant, is_active=True, partner__isnull=True).select_related(
+        "user"
+    )
     teams = Team.objects.filter(tenant=tenant)
     return [
         ("", blank),
@@ -55,7 +57,9 @@ class PhaseTemplateForm(forms.Form):
     starts_offset_days = forms.IntegerField(
         min_value=0, max_value=MAX_OFFSET, label="Starts (days after the cycle starts)"
     )
-    due_offset_days = forms.IntegerField(min_value=0, max_value=MAX_OFFSET, label="Due (days after the cycle starts)")
+    due_offset_days = forms.IntegerField(
+        min_value=0, max_value=MAX_OFFSET, label="Due (days after the cycle starts)"
+    )
     criteria = forms.MultipleChoiceField(
         choices=criteria.CHOICES,
         required=False,
@@ -105,7 +109,9 @@ class PhaseTemplateForm(forms.Form):
 class TaskTemplateForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    due_offset_days = forms.IntegerField(min_value=0, max_value=MAX_OFFSET, label="Due (days after the cycle starts)")
+    due_offset_days = forms.IntegerField(
+        min_value=0, max_value=MAX_OFFSET, label="Due (days after the cycle starts)"
+    )
     assignee = forms.ChoiceField(required=False, help_text="Empty: the phase's owner")
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
@@ -113,7 +119,7 @@ class TaskTemplateForm(forms.Form):
         self.tenant = tenant
         self.fields["assignee"].choices = _owner_choices(tenant, "The phase's owner")
 
-    def assignee(self) -> tuple[Membership | None, Team | None]:
+    def chosen_assignee(self) -> tuple[Membership | None, Team | None]:
         return _owner(self.tenant, self.cleaned_data.get("assignee") or "")
 
 
@@ -127,4 +133,6 @@ class ClosePhaseForm(forms.Form):
 
 
 class ReopenPhaseForm(forms.Form):
-    reason = forms.CharField(max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}), label="Why reopen it")
+    reason = forms.CharField(
+        max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}), label="Why reopen it"
+    )

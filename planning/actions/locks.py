@@ -64,9 +64,16 @@ def do_lock_plan(
         lock, created = PlanCycleLock.objects.update_or_create(
             cycle=cycle,
             plan_type=plan_type,
-            defaults={"tenant": tenant, "reason": reason[:300], "unlock_hint": unlock_hint[:300], "locked_by": actor},
+            defaults={
+                "tenant": tenant,
+                "reason": reason[:300],
+                "unlock_hint": unlock_hint[:300],
+                "locked_by": actor,
+            },
         )
-        versions = PlanVersion.objects.filter(cycle=cycle, plan__plan_type=plan_type).select_related("subject")
+        versions = PlanVersion.objects.filter(cycle=cycle, plan__plan_type=plan_type).select_related(
+            "subject"
+        )
         record(
             tenant=tenant,
             actor=actor,
@@ -96,7 +103,9 @@ def do_unlock_plan(
         before = {"reason": lock.reason}
         label = str(lock)
         lock.delete()
-        versions = PlanVersion.objects.filter(cycle=cycle, plan__plan_type=plan_type).select_related("subject")
+        versions = PlanVersion.objects.filter(cycle=cycle, plan__plan_type=plan_type).select_related(
+            "subject"
+        )
         record(
             tenant=tenant,
             actor=actor,

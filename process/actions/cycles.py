@@ -154,7 +154,10 @@ def check_update_process_settings(
 ) -> ProcessSettings:
     require(member, Perm.MANAGE_SETTINGS, "change how the cycle runs")
     errors: dict[str, str] = {}
-    for field, value in (("remind_days_before", remind_days_before), ("escalate_after_days", escalate_after_days)):
+    for field, value in (
+        ("remind_days_before", remind_days_before),
+        ("escalate_after_days", escalate_after_days),
+    ):
         if value is None or not 0 <= value <= 60:
             errors[field] = "A number of days from 0 to 60."
     if errors:
@@ -172,7 +175,10 @@ def do_update_process_settings(
     with transaction.atomic():
         row = ensure_process_settings(member.tenant)
         row = ProcessSettings.objects.select_for_update().get(pk=row.pk)
-        before = {"remind_days_before": row.remind_days_before, "escalate_after_days": row.escalate_after_days}
+        before = {
+            "remind_days_before": row.remind_days_before,
+            "escalate_after_days": row.escalate_after_days,
+        }
         after = {"remind_days_before": remind_days_before, "escalate_after_days": escalate_after_days}
         if before == after:
             return row
@@ -243,9 +249,9 @@ def check_save_phase_template(
     return do_save_phase_template(member, template, PhaseTemplateInput(**{**data.__dict__, "name": name}))
 
 
-def _unique_key(tenant: Tenant, name: str, exclude: int | None = None) -> str:
+def _unique_key(tenant: Tenant, name: str) -> str:
     base = slugify(name)[:40] or "phase"
-    taken = set(PhaseTemplate.objects.filter(tenant=tenant).exclude(pk=exclude).values_list("key", flat=True))
+    taken = set(PhaseTemplate.objects.filter(tenant=tenant).values_list("key", flat=True))
     key, n = base, 2
     while key in taken:
         key, n = f"{base}-{n}", n + 1
@@ -331,7 +337,7 @@ def check_add_task_template(
         errors["assignee"] = "No such team in this workspace."
     if phase_template.tenant_id != member.tenant_id:
         raise PermissionDenied("Not this workspace's template.")
-    if errors:
+    if errors or due_offset_days is None:
         raise ValidationError(errors)
     with transaction.atomic():
         position = phase_template.task_templates.count()
@@ -397,7 +403,7 @@ def owner_user_ids(phase: CyclePhase | PhaseTemplate) -> list[int]:
 
 
 def check_start_sop_cycle(member: Membership, plan_cycle: PlanCycle) -> SopCycle:
-    """"Start the S&OP process for this cycle": a plan cycle made before the process existed gets its
+    """ "Start the S&OP process for this cycle": a plan cycle made before the process existed gets its
     S&OP cycle (idempotent: a cycle that has one keeps it)."""
     _require_internal(member, "start a cycle")
     require(member, Perm.RUN_CYCLE, "start the S&OP process")

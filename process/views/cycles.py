@@ -90,7 +90,9 @@ def _phase_context(member, phase, **extra):
         "phase": phase,
         "state": phase.state(),
         "criteria": criteria.evaluate(phase),
-        "tasks": list(phase.tasks.select_related("assignee_member__user", "assignee_team").order_by("due_on", "id")),
+        "tasks": list(
+            phase.tasks.select_related("assignee_member__user", "assignee_team").order_by("due_on", "id")
+        ),
         "meetings": list(phase.meetings.order_by("starts_at", "id")),
         "panels": panels_for(member, phase.subject),
         "trail": trail_for_subject(phase.subject) if can(member, Perm.VIEW_TRAIL) else [],
@@ -110,7 +112,9 @@ def phase_detail(request, member, cycle_id, phase_id):
 
 
 def _back(request, phase):
-    return redirect(phase.cycle.get_absolute_url() if request.POST.get("back") == "cycle" else phase.get_absolute_url())
+    return redirect(
+        phase.cycle.get_absolute_url() if request.POST.get("back") == "cycle" else phase.get_absolute_url()
+    )
 
 
 @tenant_view(perm=Perm.RUN_CYCLE)
@@ -243,7 +247,10 @@ def _settings_context(member, settings_form=None, task_errors=None, **extra):
         "phases": phases,
         "settings_form": settings_form
         or forms.ProcessSettingsForm(
-            initial={"remind_days_before": row.remind_days_before, "escalate_after_days": row.escalate_after_days}
+            initial={
+                "remind_days_before": row.remind_days_before,
+                "escalate_after_days": row.escalate_after_days,
+            }
         ),
         **extra,
     }
@@ -327,7 +334,7 @@ def task_template_new(request, member, phase_template_id):
     form = forms.TaskTemplateForm(request.POST, tenant=member.tenant)
     errors: list[str] = []
     if form.is_valid():
-        assignee_member, assignee_team = form.assignee()
+        assignee_member, assignee_team = form.chosen_assignee()
         try:
             actions.check_add_task_template(
                 member,
