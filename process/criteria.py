@@ -82,7 +82,7 @@ PUBLISHED_OR_LATER = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)
 
 def _version_reached(plan_type: str, statuses: tuple[str, ...], words: str) -> Check:
     def check(phase: CyclePhase, facts: CycleFacts) -> tuple[bool, str]:
-        plan = PlanType(plan_type).label.lower()
+        plan = str(plan_type)  # "demand", "supply"
         for kind, number, status in facts.versions:
             if kind == plan_type and status in statuses:
                 return True, f"{plan.capitalize()} v{number} is {VersionStatus(status).label.lower()}."
