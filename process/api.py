@@ -32,14 +32,14 @@ WRITE_ERRORS: dict[int, type[ErrorsOut]] = {**COMMON_ERRORS, 409: ErrorsOut, 422
 Id = Annotated[int, Field(ge=1, le=2147483647)]
 
 
-class CriterionOut(Schema):
+class PhaseCriterionOut(Schema):
     key: str
     label: str
     ok: bool
     detail: str
 
 
-class PhaseOut(Schema):
+class CyclePhaseOut(Schema):
     id: int
     key: str
     name: str
@@ -54,12 +54,12 @@ class PhaseOut(Schema):
     tasks_done: int
     tasks_total: int
     locks_plan_type: str | None = Field(description="demand or supply: closing the phase locks it")
-    criteria: list[CriterionOut]
+    criteria: list[PhaseCriterionOut]
     closed_at: dt.datetime | None
     override_reason: str
 
 
-class CycleSummaryOut(Schema):
+class SopCycleSummaryOut(Schema):
     id: int
     plan_cycle_id: int
     month: dt.date
@@ -69,20 +69,20 @@ class CycleSummaryOut(Schema):
     phases_total: int
 
 
-class CycleList(Schema):
-    items: list[CycleSummaryOut]
+class SopCycleList(Schema):
+    items: list[SopCycleSummaryOut]
 
 
-class CycleOut(CycleSummaryOut):
+class SopCycleOut(SopCycleSummaryOut):
     locked_plan_types: list[str]
-    phases: list[PhaseOut]
+    phases: list[CyclePhaseOut]
 
 
-class PhaseList(Schema):
-    items: list[PhaseOut]
+class CyclePhaseList(Schema):
+    items: list[CyclePhaseOut]
 
 
-class ReasonIn(BaseModel):
+class PhaseReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     reason: Annotated[str, StringConstraints(max_length=MAX_REASON, pattern=NO_NUL_PATTERN)] = Field(
@@ -149,7 +149,7 @@ def _summary(cycle: SopCycle, phases: list[tuple[str, str]]) -> dict[str, Any]:
 
 @router.get(
     "t/{slug:tenant_slug}/cycles/",
-    response={200: CycleList, **COMMON_ERRORS},
+    response={200: SopCycleList, **COMMON_ERRORS},
     url_name="cycles",
     operation_id="list_sop_cycles",
     summary="List S&OP cycles",
@@ -177,7 +177,7 @@ def list_sop_cycles(request: HttpRequest, tenant_slug: TenantSlug):
 
 @router.get(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/",
-    response={200: CycleOut, **COMMON_ERRORS},
+    response={200: SopCycleOut, **COMMON_ERRORS},
     url_name="cycle",
     operation_id="get_sop_cycle",
     summary="An S&OP cycle with its phases",
@@ -195,7 +195,7 @@ def get_sop_cycle(request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id):
 
 @router.get(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/phases/",
-    response={200: PhaseList, **COMMON_ERRORS},
+    response={200: CyclePhaseList, **COMMON_ERRORS},
     url_name="phases",
     operation_id="list_cycle_phases",
     summary="List a cycle's phases",
@@ -237,7 +237,7 @@ def _refused(error: ValidationError) -> ApiError:
 
 @router.post(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/phases/{int:phase_id}/close/",
-    response={200: PhaseOut, **WRITE_ERRORS},
+    response={200: CyclePhaseOut, **WRITE_ERRORS},
     url_name="phase_close",
     operation_id="close_cycle_phase",
     summary="Close a phase",
@@ -246,7 +246,7 @@ def _refused(error: ValidationError) -> ApiError:
     "cycle's versions of it.",
 )
 def close_cycle_phase(
-    request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: ReasonIn
+    request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: PhaseReasonIn
 ):
     member, phase = _member_phase(request, cycle_id, phase_id)
     try:
@@ -260,14 +260,14 @@ def close_cycle_phase(
 
 @router.post(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/phases/{int:phase_id}/reopen/",
-    response={200: PhaseOut, **WRITE_ERRORS},
+    response={200: CyclePhaseOut, **WRITE_ERRORS},
     url_name="phase_reopen",
     operation_id="reopen_cycle_phase",
     summary="Reopen a closed phase",
     description="Needs a `reason` (audited); unlocks the plan the phase locked.",
 )
 def reopen_cycle_phase(
-    request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: ReasonIn
+    request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: PhaseReasonIn
 ):
     member, phase = _member_phase(request, cycle_id, phase_id)
     try:

@@ -147,6 +147,8 @@ def phase_close(request, member, cycle_id, phase_id):
         else:
             messages.success(request, f"{phase.name} closed.")
             return _back(request, phase)
+    else:
+        errors = [f"Reason: {' '.join(errs)}" for errs in form.errors.values()]
     context = _phase_context(member, phase, close_form=form, close_errors=errors)
     return render(request, "process/phase_detail.html", context, status=422)
 

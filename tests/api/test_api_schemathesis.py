@@ -50,6 +50,7 @@ def api(live_stack):  # noqa: F811
     pf.CustomerFactory(tenant=tenant, code="CONTOSO")
     pf.FacilityFactory(tenant=tenant, code="LEEDS")
     version = pf.make_version(tenant, PlanType.DEMAND)
+    sop_cycle = version.cycle.sop_cycle  # every plan cycle has its S&OP cycle (process)
     raw = do_create_api_key(admin, "fuzzer")[1]
     schema = schemathesis.openapi.from_url(f"{live_stack.url}/api/v1/openapi.json", config=CONFIG)
     return {
@@ -58,6 +59,8 @@ def api(live_stack):  # noqa: F811
         "headers": {"Authorization": f"Bearer {raw}"},
         "tenant": tenant.slug,
         "version_id": version.pk,
+        "cycle_id": sop_cycle.pk,
+        "phase_id": sop_cycle.phases.first().pk,
     }
 
 
@@ -180,7 +183,12 @@ def test_nul_bytes_and_unicode_digits_in_every_parameter_are_refused_not_errors(
     for operation in _operations(api["schema"]):
         raw = document["paths"][operation.path][operation.method.lower()]
         body_schema = raw.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-        base_path = {"tenant": api["tenant"], "version_id": api["version_id"]}
+        base_path = {
+            "tenant": api["tenant"],
+            "version_id": api["version_id"],
+            "cycle_id": api["cycle_id"],
+            "phase_id": api["phase_id"],
+        }
         variants = []
         for parameter in raw.get("parameters", []):
             for value in HOSTILE:
