@@ -205,12 +205,29 @@ def list_cycle_phases(request: HttpRequest, tenant_slug: TenantSlug, cycle_id: I
     return {"items": _phases_out(_cycle(_caller(request), cycle_id))}
 
 
-def _member_phase(request: HttpRequest, cycle_id: int, phase_id: int) -> tuple[Membership, CyclePhase]:
+class PhaseKeyAuth(TenantKeyAuth):
+    """The key check, then the cycle and phase in the URL, before the body is read: another tenant's
+    phase (or none) is a 404 whatever the body holds, as on every tenant route."""
+
+    def __call__(self, request: HttpRequest) -> ApiCaller:
+        caller = super().__call__(request)
+        match = request.resolver_match
+        kwargs = match.kwargs if match is not None else {}
+        cycle_id, phase_id = kwargs.get("cycle_id"), kwargs.get("phase_id")
+        if not isinstance(cycle_id, int) or not isinstance(phase_id, int):
+            raise ApiError(404, "No such phase.", field="phase_id")
+        cycle = _cycle(caller, cycle_id)
+        phase = cycle.phases.select_related("subject").filter(pk=phase_id).first()
+        if phase is None:
+            raise ApiError(404, "No such phase.", field="phase_id")
+        phase.cycle = cycle
+        request.cycle_phase = phase  # type: ignore[attr-defined]
+        return caller
+
+
+def _member_phase(request: HttpRequest) -> tuple[Membership, CyclePhase]:
     caller = _caller(request)
-    cycle = _cycle(caller, cycle_id)
-    phase = cycle.phases.select_related("subject").filter(pk=phase_id).first()
-    if phase is None:
-        raise ApiError(404, "No such phase.", field="phase_id")
+    phase: CyclePhase = request.cycle_phase  # type: ignore[attr-defined]
     if caller.actor is None:
         raise ApiError(403, "A phase is closed or reopened by a person: sign in rather than use an API key.")
     member = (
@@ -220,7 +237,6 @@ def _member_phase(request: HttpRequest, cycle_id: int, phase_id: int) -> tuple[M
     )
     if member is None:
         raise ApiError(404, "Not found.")
-    phase.cycle = cycle
     return member, phase
 
 
@@ -238,6 +254,7 @@ def _refused(error: ValidationError) -> ApiError:
 @router.post(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/phases/{int:phase_id}/close/",
     response={200: CyclePhaseOut, **WRITE_ERRORS},
+    auth=PhaseKeyAuth(),
     url_name="phase_close",
     operation_id="close_cycle_phase",
     summary="Close a phase",
@@ -248,7 +265,7 @@ def _refused(error: ValidationError) -> ApiError:
 def close_cycle_phase(
     request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: PhaseReasonIn
 ):
-    member, phase = _member_phase(request, cycle_id, phase_id)
+    member, phase = _member_phase(request)
     try:
         phase = actions.check_close_phase(member, phase, override_reason=payload.reason)
     except ValidationError as e:
@@ -261,6 +278,7 @@ def close_cycle_phase(
 @router.post(
     "t/{slug:tenant_slug}/cycles/{int:cycle_id}/phases/{int:phase_id}/reopen/",
     response={200: CyclePhaseOut, **WRITE_ERRORS},
+    auth=PhaseKeyAuth(),
     url_name="phase_reopen",
     operation_id="reopen_cycle_phase",
     summary="Reopen a closed phase",
@@ -269,7 +287,7 @@ def close_cycle_phase(
 def reopen_cycle_phase(
     request: HttpRequest, tenant_slug: TenantSlug, cycle_id: Id, phase_id: Id, payload: PhaseReasonIn
 ):
-    member, phase = _member_phase(request, cycle_id, phase_id)
+    member, phase = _member_phase(request)
     try:
         phase = actions.check_reopen_phase(member, phase, reason=payload.reason)
     except ValidationError as e:
