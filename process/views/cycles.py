@@ -20,7 +20,7 @@ from sopsocial.tenancy.policy import Perm, can
 
 from .. import access, criteria, forms, selectors
 from ..actions import cycles as actions
-from ..models import PhaseTaskTemplate, PhaseTemplate
+from ..models import PhaseTaskTemplate, PhaseTemplate, ProcessSettings
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -225,7 +225,10 @@ def cycle_ics(request, member, cycle_id):
 
 def _settings_context(member, settings_form=None, task_errors=None, **extra):
     templates = actions.ensure_phase_templates(member.tenant)
-    row = actions.ensure_process_settings(member.tenant)
+    # shown, not written: the row is made when the settings are first saved (defaults meanwhile)
+    row = ProcessSettings.objects.filter(tenant=member.tenant).first() or ProcessSettings(
+        tenant=member.tenant
+    )
     task_templates: dict[int, list] = {}
     for tt in (
         PhaseTaskTemplate.objects.filter(tenant=member.tenant)
