@@ -204,3 +204,16 @@ def pf_objects(world, customer=True):
     from planning.cells import CellObjects
 
     return CellObjects(world["product"], world["customer"] if customer else None, world["facility"])
+
+
+def test_the_api_may_not_add_a_draft_to_the_locked_plan_of_the_cycle(world, client):
+    raw = do_create_api_key(world["priya"].tenant.memberships.get(role="admin"), "erp")[1]
+    url = reverse("planning_api:versions", kwargs={"tenant_slug": world["priya"].tenant.slug})
+    body = {"cycle": world["draft"].cycle_id, "plan": "demand"}
+    response = client.post(
+        url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "cycle"
+    _says_locked(error["message"])
