@@ -29,7 +29,7 @@ from sopsocial.tenancy.models import Partner
 
 from . import actions, tables
 from . import weeks as wk
-from .models import Customer, Facility, FacilityKind, OrderStatus, Product, Resource
+from .models import Customer, Facility, FacilityKind, OrderStatus, PlanCycleLock, Product, Resource
 from .quantities import DECIMAL_POINT, MAX_QTY, NumberFormat, read_date, read_number, read_whole_number
 
 
@@ -326,6 +326,12 @@ def validate(tenant, kind, rows, *, first_row=1, version=None, fmt=DECIMAL_POINT
             return [], errors
         if not version.is_editable:
             errors.add(None, "version", "Only a draft version can be loaded.")
+            return [], errors
+        lock = PlanCycleLock.objects.filter(
+            cycle_id=version.cycle_id, plan_type=version.plan.plan_type
+        ).first()
+        if lock is not None:
+            errors.add(None, "version", lock.message())
             return [], errors
     for index, raw in enumerate(rows):
         n = first_row + index

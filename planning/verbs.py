@@ -14,6 +14,9 @@ class PlanningVerb(Verb):
     VERSION_PUBLISH = ("planning.version_publish", "published")
     VERSION_REOPEN = ("planning.version_reopen", "reopened as a draft")
     VERSION_SUPERSEDE = ("planning.version_supersede", "superseded")
+    # A cycle's versions of one plan type frozen / thawed (`locks.do_lock_plan`: a closed S&OP phase).
+    PLAN_LOCK = ("planning.plan_lock", "locked a cycle's plan")
+    PLAN_UNLOCK = ("planning.plan_unlock", "unlocked a cycle's plan")
     # Bulk loads (`loads.do_load_rows`): one event per batch, per kind of row.
     PRODUCTS_LOAD = ("planning.products_load", "loaded products")
     CUSTOMERS_LOAD = ("planning.customers_load", "loaded customers")

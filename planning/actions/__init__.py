@@ -28,6 +28,7 @@ from ._common import (
 from .cells import StaleCell, check_comment_cell, check_set_cell, do_set_cell
 from .entries import do_replace_entries
 from .loads import do_load_rows
+from .locks import do_lock_plan, do_unlock_plan, lock_for, refuse_locked_version, version_lock
 from .master import do_save_object, do_save_supplier
 from .versions import (
     FOUR_EYES_REFUSAL,
@@ -69,6 +70,11 @@ __all__ = [
     "do_save_object",
     "do_save_supplier",
     "do_set_cell",
+    "do_lock_plan",
+    "do_unlock_plan",
+    "lock_for",
+    "refuse_locked_version",
+    "version_lock",
     "ensure_plans",
     "four_eyes_refuses",
     "lock_plan",

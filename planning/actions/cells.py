@@ -23,6 +23,7 @@ from ..models import CellNote, PlanChange, PlanEntry, PlanVersion, VersionStatus
 from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
 from ._common import parse_qty, request_evaluation
+from .locks import refuse_locked_version, version_lock
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -56,6 +57,10 @@ def check_set_cell(
     qty: Decimal | None = None
     if not version.is_editable:
         errors["version"] = [f"This version is {version.get_status_display().lower()} and cannot be edited."]
+    else:
+        lock = version_lock(version)
+        if lock is not None:
+            errors["version"] = [lock.message()]
     week = wk.week_start(cell.week)
     first, last = version.start_week, version.start_week + dt.timedelta(weeks=version.weeks - 1)
     if not first <= week <= last:
@@ -105,6 +110,7 @@ def do_set_cell(
         locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != VersionStatus.DRAFT:
             raise ValidationError({"version": ["This version is no longer a draft."]})
+        refuse_locked_version(version)
         where = {"version": version, **cell.filter_kwargs()}
         entry = PlanEntry.objects.filter(**where).first()
         if entry is None:

@@ -16,6 +16,7 @@ from ..models import PlanChange, PlanEntry
 from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb
 from ._common import Row, _changed_products, request_evaluation
+from .locks import refuse_locked_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,6 +41,7 @@ def do_replace_entries(
     a load into an empty version reports its rows as new, not as changed."""
     if not version.is_editable:
         raise ValidationError({"version": ["Only a draft version can be loaded."]})
+    refuse_locked_version(version)
     with transaction.atomic():
         existing = {
             (e.product_id, e.customer_id, e.facility_id, e.week): e

@@ -21,6 +21,7 @@ from ..models import Plan, PlanCycle, PlanEntry, PlanType, PlanVersion, VersionS
 from ..outbox import EvaluationScope
 from ..verbs import PlanningVerb, transition_verb
 from ._common import _changed_products, request_evaluation
+from .locks import refuse_if_locked, refuse_locked_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -40,8 +41,12 @@ def ensure_plans(tenant: Tenant) -> dict[str, Plan]:
     return plans
 
 
-def _cycle(tenant: Tenant, day: dt.date) -> PlanCycle:
-    cycle, _ = PlanCycle.objects.get_or_create(tenant=tenant, month=wk.month_start(day))
+def _cycle(tenant: Tenant, day: dt.date, actor: User | None = None) -> PlanCycle:
+    """The cycle of `day`'s month, made on the fly (with what other apps add to a new cycle) if none."""
+    with transaction.atomic():
+        cycle, created = PlanCycle.objects.get_or_create(tenant=tenant, month=wk.month_start(day))
+        if created:
+            hooks.run_cycle_created(cycle=cycle, actor=actor)
     return cycle
 
 
@@ -162,6 +167,8 @@ def do_create_cycle(
                 "horizon_weeks": cycle.horizon_weeks,
             },
         )
+        # e.g. the process app's S&OP cycle: in this transaction, so every cycle has one
+        hooks.run_cycle_created(cycle=cycle, actor=actor)
     return cycle
 
 
@@ -231,10 +238,13 @@ def do_create_version(
         # same number (it does not see our insert, and with no versions there is nothing to lock).
         lock_plan(plan)
         last = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+        cycle = cycle or _cycle(tenant, cycle_day or start_week, actor)
+        # a new draft in a cycle whose plan is locked would be a way round the lock
+        refuse_if_locked(cycle.pk, plan.plan_type, field="cycle")
         version = PlanVersion(
             tenant=tenant,
             plan=plan,
-            cycle=cycle or _cycle(tenant, cycle_day or start_week),
+            cycle=cycle,
             number=(last.number + 1) if last else 1,
             name=name,
             status=status,
@@ -351,6 +361,8 @@ def check_transition(member: Membership, version: PlanVersion, action: str) -> P
                     ]
                 }
             )
+        if action != "publish":  # publishing signs off the frozen numbers; every other step changes them
+            refuse_locked_version(version, field="action")
         if action == "approve" and four_eyes_refuses(member, version):
             raise ValidationError({"action": [FOUR_EYES_REFUSAL]})
         old = version.status

@@ -222,3 +222,35 @@ class CellNote(models.Model):
 
     def __str__(self):
         return f"note {self.post_id} on v{self.version_id} {self.week}"
+
+
+class PlanCycleLock(models.Model):
+    """A cycle's versions of one plan type are frozen: no cell edit, load, workflow step or new draft
+    until the lock is lifted. Written by whoever owns the freeze (the S&OP cycle locks a plan when the
+    phase that reviews it closes): `reason` says why, `unlock_hint` how to lift it, both shown in every
+    refusal, so planning need not know what a phase is."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="locks")
+    plan_type = models.CharField(max_length=10, choices=PlanType.choices)
+    reason = models.CharField(max_length=300)
+    unlock_hint = models.CharField(max_length=300, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "plan_type"], name="plan_cycle_lock_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_plan_type_display()} of {self.cycle} locked"
+
+    def message(self) -> str:
+        """The refusal every write to a locked version shows."""
+        plan = self.get_plan_type_display().lower()
+        hint = f" {self.unlock_hint}" if self.unlock_hint else ""
+        return f"The {plan} of {self.cycle} is locked: {self.reason}.{hint}"

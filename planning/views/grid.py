@@ -27,7 +27,8 @@ def grid(request, member, version_id):
         return _bad_filters(request, form)
     filters = form.cleaned_data
     the_grid = selectors.grid_for(version, **form.grid_filters(), add_product=filters["add_product"])
-    can_edit = version.is_editable and can(member, Perm.EDIT_PLANS)
+    lock = actions.version_lock(version)
+    can_edit = version.is_editable and lock is None and can(member, Perm.EDIT_PLANS)
     four_eyes = actions.four_eyes_refuses(member, version)  # no query unless the setting is on
     _render_cells(
         the_grid,
@@ -36,6 +37,7 @@ def grid(request, member, version_id):
     )
     ctx = {
         "version": version,
+        "lock": lock,
         "grid": the_grid,
         "filters": filters,
         "options": selectors.filter_options(member.tenant),
@@ -96,7 +98,9 @@ def _panel_context(member, version, cell, objects, **extra):
         "history": selectors.cell_history(version, cell),
         "notes": selectors.cell_notes(version, cell),
         "entry": version.entries.filter(**cell.filter_kwargs()).first(),
-        "can_edit": version.is_editable and can(member, Perm.EDIT_PLANS),
+        "can_edit": version.is_editable
+        and can(member, Perm.EDIT_PLANS)
+        and actions.version_lock(version) is None,
         "form": forms.CellForm(),
         "comment_form": forms.CommentForm(),
         **extra,
@@ -218,6 +222,10 @@ def transition(request, member, version_id):
 @require_POST
 def new_draft(request, member, version_id):
     source = access.access_version(member, version_id)
-    version = actions.check_new_draft_from(member, source)
+    try:
+        version = actions.check_new_draft_from(member, source)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect(source.get_absolute_url())
     messages.success(request, f"New draft {version.subject.title} copied from v{source.number}.")
     return redirect(version.get_absolute_url())

@@ -44,7 +44,8 @@ class Perm(enum.StrEnum):
     DELETE_ANY_POST = "delete_any_post"  # authors delete their own posts; this is everyone else's
     FORWARD_POSTS = "forward_posts"
     CHOOSE_POST_VISIBILITY = "choose_post_visibility"  # internal or partners; a partner's post is shared
-    RUN_CYCLE = "run_cycle"  # start, close and reopen phases; schedule and close meetings
+    RUN_CYCLE = "run_cycle"  # start, close and reopen S&OP phases; start a cycle's process; schedule meetings
+    OVERRIDE_PHASE = "override_phase"  # close a phase whose criteria are unmet, giving a reason
 
     @property
     def label(self) -> str:

@@ -53,6 +53,7 @@ def api(live_stack):  # noqa: F811
     version = pf.make_version(tenant, PlanType.DEMAND)
     task = make_task(tenant, title="Confirm Leeds capacity")
     decision = make_decision(tenant, question="Build stock ahead of the promotion?")
+    sop_cycle = version.cycle.sop_cycle  # every plan cycle has its S&OP cycle (process)
     raw = do_create_api_key(admin, "fuzzer")[1]
     schema = schemathesis.openapi.from_url(f"{live_stack.url}/api/v1/openapi.json", config=CONFIG)
     return {
@@ -63,6 +64,8 @@ def api(live_stack):  # noqa: F811
         "version_id": version.pk,
         "task_id": task.pk,
         "decision_id": decision.pk,
+        "cycle_id": sop_cycle.pk,
+        "phase_id": sop_cycle.phases.first().pk,
     }
 
 
@@ -190,6 +193,8 @@ def test_nul_bytes_and_unicode_digits_in_every_parameter_are_refused_not_errors(
             "version_id": api["version_id"],
             "task_id": api["task_id"],
             "decision_id": api["decision_id"],
+            "cycle_id": api["cycle_id"],
+            "phase_id": api["phase_id"],
         }
         variants = []
         for parameter in raw.get("parameters", []):

@@ -35,6 +35,7 @@ EXPECTED = {
     Perm.FORWARD_POSTS: {"admin", "planner", "executive", "viewer"},
     Perm.CHOOSE_POST_VISIBILITY: {"admin", "planner", "executive", "viewer"},
     Perm.RUN_CYCLE: {"admin", "planner"},
+    Perm.OVERRIDE_PHASE: {"admin"},
 }
 WHO = ("admin", "planner", "executive", "viewer", "partner")
 

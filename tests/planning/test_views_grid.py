@@ -26,9 +26,9 @@ def _grid_url(version):
     return reverse("planning:grid", kwargs={"tenant_slug": version.tenant.slug, "version_id": version.pk})
 
 
-# session, membership (guard), version, products, entries, customers, facilities, notes, 4 filter lists,
-# feeds badge context, products for "Add a row", the My work count in the menu
-GRID_QUERIES = 16
+# session, membership (guard), version, products, entries, customers, facilities, notes, the cycle lock,
+# 4 filter lists, feeds badge context, products for "Add a row", the My work count in the menu
+GRID_QUERIES = 17
 
 
 @pytest.mark.parametrize("products", [200, 20])
