@@ -1,6 +1,6 @@
 """Fetch-by-id for the process app, scoped to the member's tenant and what they may see: "not found" and
-"not yours" are the same 404. Cycles, phases and their template (internal) in `cycles`; tasks (partners see theirs on shared subjects) in `tasks`; meetings and
-decisions (internal only) in `meetings`."""
+"not yours" are the same 404. Cycles, phases and their template (internal) in `cycles`; tasks (partners
+see theirs on shared subjects) in `tasks`; meetings and decisions (internal only) in `meetings`."""
 
 from .cycles import (
     access_cycle,

@@ -1,6 +1,6 @@
-"""Reads of the process app that views, the navigation, the reminder sweep and the API share: `my_work`
-(one person's single point and its navigation count), `tasks` (task lists and filters) `decisions` (the register's filters) and
-`cycles` (the cycle calendar's phases, meetings and locks)."""
+"""Reads of the process app that views, the navigation, the reminder sweep and the API share:
+`my_work` (one person's single point and its navigation count), `tasks` (task lists and filters),
+`decisions` (the register's filters) and `cycles` (the cycle calendar's phases, meetings and locks)."""
 
 from .cycles import (
     PhaseRow,

@@ -11,8 +11,8 @@ from django.utils import timezone
 from planning.models import PlanCycle, PlanCycleLock
 from sopsocial.tenancy.models import Tenant
 
+from .. import criteria
 from ..models import CyclePhase, Meeting, SopCycle, TaskStatus
-from . import criteria
 
 
 def cycles_for(tenant: Tenant) -> QuerySet[SopCycle]:
