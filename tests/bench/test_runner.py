@@ -37,7 +37,7 @@ def test_tiny_run_writes_well_formed_results_with_fixed_query_counts(tmp_path):
     assert deep and all(r.extra["entries"] > 0 and r.extra["page"] > 1 for r in deep)
     assert [r.extra["rows"] for r in by_group["2 fan-out"]] == list(FANOUT_SIZES)
     (grid,) = by_group["5 plan grid HTTP"]
-    assert grid.extra["cells"] == 20 * 8 and grid.queries == 15  # 15: with the cycle lock check
+    assert grid.extra["cells"] == 20 * 8 and grid.queries == 16  # with the cycle lock and the menu count
     assert "PASS" in runner.table(results) or "MISS" in runner.table(results)
     rules = {r.group: r for r in results if r.group.startswith("4 ")}
     assert set(rules) == {"4 rules full", "4 rules loop", "4 rules incremental"}

@@ -33,8 +33,8 @@ def record(world, question, **extra):
 
 
 # session, user, membership (guard), the register's rows (owner, cycle, meeting... joined), the owner
-# choices, the cycle choices, memberships (nav). The same for 2 rows or 12.
-REGISTER_QUERIES = 7
+# choices, the cycle choices, memberships (nav), the My work count in the menu. The same for 2 rows or 12.
+REGISTER_QUERIES = 8
 
 
 def test_the_register_takes_the_same_queries_whatever_the_number_of_rows(world, client):
