@@ -26,7 +26,7 @@ from planning.selectors import compare_versions
 from sopsocial.tenancy.models import Membership, TeamMembership
 
 from ..approvals import approver_roles, pairs_sql
-from ..models import Absence, Decision, DecisionStatus, Task
+from ..models import Absence, CyclePhase, Decision, DecisionStatus, PhaseStatus, Task
 from ..models.tasks import OPEN_TASK_STATUSES
 
 # Each section shows at most this many rows (the count in the navigation counts them all).
@@ -57,6 +57,13 @@ class DecisionRow:
 
 
 @dataclass(frozen=True)
+class PhaseRow:
+    phase: CyclePhase
+    late: bool
+    via_team: bool  # owned by a team I am in
+
+
+@dataclass(frozen=True)
 class MyWork:
     """One person's work: each section ordered as the page shows it."""
 
@@ -66,8 +73,9 @@ class MyWork:
     alerts: tuple[AlertRow, ...] = ()
     mentions: tuple[Notification, ...] = ()
     decisions: tuple[DecisionRow, ...] = ()
+    phases: tuple[PhaseRow, ...] = ()
 
-    SECTIONS: ClassVar[tuple[str, ...]] = ("tasks", "approvals", "alerts", "mentions", "decisions")
+    SECTIONS: ClassVar[tuple[str, ...]] = ("phases", "tasks", "approvals", "alerts", "mentions", "decisions")
 
     @property
     def count(self) -> int:
@@ -77,6 +85,7 @@ class MyWork:
             + len(self.alerts)
             + len(self.mentions)
             + len(self.decisions)
+            + len(self.phases)
         )
 
 
@@ -174,12 +183,27 @@ def my_decisions(member: Membership, today: dt.date) -> QuerySet[Decision]:
     )
 
 
+def my_phases(member: Membership, today: dt.date) -> QuerySet[CyclePhase]:
+    """Cycle phases I own (in person or through a team) that are running and not closed: started, or
+    due to have started by today. Their owner closes them, from here, once their criteria are met."""
+    if member.is_external:
+        return CyclePhase.objects.none()
+    my_teams = TeamMembership.objects.filter(member=member).values("team_id")
+    return (
+        CyclePhase.objects.filter(tenant_id=member.tenant_id)
+        .exclude(status=PhaseStatus.DONE)
+        .filter(Q(status=PhaseStatus.IN_PROGRESS) | Q(starts_on__lte=today))
+        .filter(Q(owner_member=member) | Q(owner_team_id__in=my_teams))
+        .order_by("due_on", "position", "id")
+    )
+
+
 # --- the page and the badge -------------------------------------------------------------------------
 
 
 def my_work(member: Membership, today: dt.date | None = None) -> MyWork:
     """The member's work, each section loaded with what its rows show: five queries whatever the number
-    of rows (one per section: tasks, approvals, alerts, mentions, decisions)."""
+    of rows (one per section: phases, tasks, approvals, alerts, mentions, decisions)."""
     today = today or timezone.localdate()
     tasks = list(
         my_tasks(member, today).select_related(
@@ -192,8 +216,12 @@ def my_work(member: Membership, today: dt.date | None = None) -> MyWork:
     alerts = list(my_alerts(member).select_related("subject")[:SECTION_ROWS])
     mentions = list(my_mentions(member).select_related("item__subject", "actor")[:SECTION_ROWS])
     decisions = list(my_decisions(member, today).select_related("cycle__plan_cycle")[:SECTION_ROWS])
+    phases = list(my_phases(member, today).select_related("cycle__plan_cycle", "owner_team")[:SECTION_ROWS])
     return MyWork(
         today=today,
+        phases=tuple(
+            PhaseRow(phase=p, late=p.is_late(today), via_team=p.owner_team_id is not None) for p in phases
+        ),
         tasks=tuple(
             TaskRow(
                 task=t,
@@ -223,6 +251,7 @@ def my_work_count(member: Membership, today: dt.date | None = None) -> int:
     parts: list[str] = []
     params: list[Any] = []
     for queryset in (
+        my_phases(member, today),
         my_tasks(member, today),
         my_approvals(member, today),
         my_alerts(member),

@@ -113,9 +113,10 @@ def phase_detail(request, member, cycle_id, phase_id):
 
 
 def _back(request, phase):
-    return redirect(
-        phase.cycle.get_absolute_url() if request.POST.get("back") == "cycle" else phase.get_absolute_url()
-    )
+    back = request.POST.get("back")
+    if back == "my_work":  # closed from My work: back to the rest of one's work
+        return redirect("process:my_work", tenant_slug=phase.tenant.slug)
+    return redirect(phase.cycle.get_absolute_url() if back == "cycle" else phase.get_absolute_url())
 
 
 @tenant_view(perm=Perm.RUN_CYCLE)

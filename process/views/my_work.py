@@ -1,5 +1,6 @@
-"""My work: one person's single point (tasks, approvals, alerts, mentions, decisions), acted on in place,
-and the two-tap approval of a plan version (Approve on My work, then Confirm on the version's deltas)."""
+"""My work: one person's single point (phases they run, tasks, approvals, alerts, mentions, decisions),
+acted on in place, and the two-tap approval of a plan version (Approve on My work, then Confirm on the
+version's deltas)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ def my_work(request, member):
         "work": work,
         "can_act_on_alerts": can(member, Perm.ACT_ON_ALERTS),
         "can_approve": can(member, Perm.APPROVE_VERSIONS),
+        "can_run_cycle": can(member, Perm.RUN_CYCLE),
     }
     return render(request, "process/my_work.html", context)
 
