@@ -9,10 +9,6 @@ given them. What the product POSTs there is checked as a push service and a brow
 verifies with our public key; the body decrypts with the browser's key), then handed to the real
 browser's service worker through the DevTools protocol (`ServiceWorker.deliverPushMessage`)."""
 
-import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,44 +27,16 @@ from .browser import (
     overflowing_elements,
     unreachable_by_keyboard,
 )
+from .push_stand_in import (
+    SUBSCRIBE_FROM_THE_PAGE,
+    PushServiceStandIn,
+    deliver_to_service_worker,
+    worker_ready,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUBJECT = "mailto:ops@northwind.example"
-
-
-class PushServiceStandIn:
-    """A local HTTP server that takes pushes as a push service does (201) and keeps what it received."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                self.send_response(201)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, count, timeout=20):
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the push service received {len(self.received)} pushes, expected {count}")
-            time.sleep(0.05)
-        return self.received
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -110,26 +78,6 @@ def _login(page, base, username):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def _worker_ready(page):
-    """Wait until the page's service worker is active and controls the page."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.reload()
-    page.wait_for_function("!!navigator.serviceWorker.controller")
-
-
-SUBSCRIBE_FROM_THE_PAGE = """async ([subscription]) => {
-    const box = document.getElementById("push-device");
-    const csrf = box.querySelector("input[name=csrfmiddlewaretoken]").value;
-    const response = await fetch(box.dataset.subscribeUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-        body: JSON.stringify(subscription),
-    });
-    return [response.status, await response.json()];
-}"""
-
-
 def test_a_mention_is_pushed_to_the_subscribed_browser_and_its_service_worker_shows_it(
     live_server, new_page, northwind, push_stand_in
 ):
@@ -141,7 +89,7 @@ def test_a_mention_is_pushed_to_the_subscribed_browser_and_its_service_worker_sh
     priya.context.grant_permissions(["notifications"], origin=base)
     _login(priya, base, "priya")
     priya.goto(f"{base}/t/northwind/notifications/settings/")
-    _worker_ready(priya)
+    worker_ready(priya)
     # The product's own button: in this chromium `pushManager.subscribe()` has no push service to
     # register with, so the page must say why, in words (where it can, the page reloads with the device).
     priya.get_by_role("button", name="Turn on for this browser").click()
@@ -177,27 +125,7 @@ def test_a_mention_is_pushed_to_the_subscribed_browser_and_its_service_worker_sh
     assert message["url"].startswith("/t/northwind/posts/")
 
     # Deliver it to the real browser's service worker, as the push service would.
-    cdp = priya.context.new_cdp_session(priya)
-    registrations = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
-    )
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while not any(r["scopeURL"] == f"{base}/" for r in registrations) and time.monotonic() < deadline:
-        priya.wait_for_timeout(50)
-    (registration,) = [r for r in registrations if r["scopeURL"] == f"{base}/" and not r["isDeleted"]][:1]
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": base, "registrationId": registration["registrationId"], "data": json.dumps(message)},
-    )
-    shown = priya.wait_for_function(
-        """async () => {
-            const notes = await (await navigator.serviceWorker.ready).getNotifications();
-            const shown = notes.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
-            return shown.length ? shown : null;
-        }"""
-    ).json_value()
+    shown = deliver_to_service_worker(priya, base, message)
     assert [n["title"] for n in shown] == ["Alex Ng mentioned you"]
     assert shown[0]["body"].startswith("Contoso Retail · Northwind Foods\n@priya can supply cover")
     assert shown[0]["tag"] == message["tag"] and shown[0]["data"]["url"] == message["url"]
@@ -207,7 +135,7 @@ def test_the_offline_page_stands_in_when_the_network_is_gone(live_server, new_pa
     base = live_server.url
     page = new_page(PHONE)
     _login(page, base, "priya")
-    _worker_ready(page)
+    worker_ready(page)
     page.context.set_offline(True)
     page.goto(f"{base}/t/northwind/notifications/")
     assert page.get_by_role("heading", name="You are offline").is_visible()
