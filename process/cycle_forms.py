@@ -10,7 +10,7 @@ from sopsocial.tenancy.models import Membership, Team, Tenant
 
 from . import criteria
 from .actions.cycles import MAX_OFFSET, MAX_REASON, PhaseTemplateInput
-from .models import PhaseTemplate
+from .models import CyclePhase, PhaseTemplate
 
 
 def _owner_choices(tenant: Tenant, blank: str) -> list[tuple[str, str]]:
@@ -33,7 +33,7 @@ def _owner(tenant: Tenant, value: str) -> tuple[Membership | None, Team | None]:
     return None, None
 
 
-def owner_value(obj: PhaseTemplate) -> str:
+def owner_value(obj: PhaseTemplate | CyclePhase) -> str:
     if obj.owner_member_id:
         return f"m{obj.owner_member_id}"
     if obj.owner_team_id:
@@ -136,3 +136,37 @@ class ReopenPhaseForm(forms.Form):
     reason = forms.CharField(
         max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}), label="Why reopen it"
     )
+
+
+class PhaseEditForm(forms.Form):
+    """One running cycle's phase: its owner, dates and the plan it locks when closed."""
+
+    owner = forms.ChoiceField(required=False, help_text="A person or a team")
+    starts_on = forms.DateField(label="Starts", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
+    locks_plan_type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Nothing"), *PlanType.choices],
+        label="Closing it locks",
+        help_text="The cycle's versions of that plan, until the phase is reopened",
+    )
+
+    def __init__(self, tenant: Tenant, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["owner"].choices = _owner_choices(tenant, "nobody yet")
+
+    @classmethod
+    def for_phase(cls, phase: CyclePhase) -> PhaseEditForm:
+        return cls(
+            phase.tenant,
+            initial={
+                "owner": owner_value(phase),
+                "starts_on": phase.starts_on,
+                "due_on": phase.due_on,
+                "locks_plan_type": phase.locks_plan_type,
+            },
+        )
+
+    def owner_pair(self) -> tuple[Membership | None, Team | None]:
+        return _owner(self.tenant, self.cleaned_data.get("owner") or "")

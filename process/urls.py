@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/phases/<int:phase_id>/start/", cycles.phase_start, name="phase_start"),
     path("cycles/<int:cycle_id>/phases/<int:phase_id>/close/", cycles.phase_close, name="phase_close"),
     path("cycles/<int:cycle_id>/phases/<int:phase_id>/reopen/", cycles.phase_reopen, name="phase_reopen"),
+    path("cycles/<int:cycle_id>/phases/<int:phase_id>/edit/", cycles.phase_edit, name="phase_edit"),
     path("cycle-settings/", cycles.cycle_settings, name="cycle_settings"),
     path("cycle-settings/phases/new/", cycles.phase_template_new, name="phase_template_new"),
     path(

@@ -21,6 +21,7 @@ from sopsocial.tenancy.policy import Perm, can
 from .. import access, criteria, selectors
 from .. import cycle_forms as forms
 from ..actions import cycles as actions
+from ..actions import rescheduling
 from ..models import PhaseTaskTemplate, PhaseTemplate, ProcessSettings
 
 
@@ -102,6 +103,7 @@ def _phase_context(member, phase, **extra):
         "can_override": can(member, Perm.OVERRIDE_PHASE),
         "close_form": extra.pop("close_form", None) or forms.ClosePhaseForm(),
         "reopen_form": extra.pop("reopen_form", None) or forms.ReopenPhaseForm(),
+        "edit_form": extra.pop("edit_form", None) or forms.PhaseEditForm.for_phase(phase),
         **extra,
     }
 
@@ -152,6 +154,34 @@ def phase_close(request, member, cycle_id, phase_id):
     else:
         errors = [f"Reason: {' '.join(errs)}" for errs in form.errors.values()]
     context = _phase_context(member, phase, close_form=form, close_errors=errors)
+    return render(request, "process/phase_detail.html", context, status=422)
+
+
+@tenant_view(perm=Perm.RUN_CYCLE)
+@require_POST
+def phase_edit(request, member, cycle_id, phase_id):
+    """Change this cycle's phase: owner, dates, what closing it locks (audited `phase.update`)."""
+    phase = access.access_phase(member, cycle_id, phase_id)
+    form = forms.PhaseEditForm(member.tenant, request.POST)
+    errors: list[str] = []
+    if form.is_valid():
+        owner_member, owner_team = form.owner_pair()
+        try:
+            rescheduling.check_update_phase(
+                member,
+                phase,
+                owner_member=owner_member,
+                owner_team=owner_team,
+                starts_on=form.cleaned_data["starts_on"],
+                due_on=form.cleaned_data["due_on"],
+                locks_plan_type=form.cleaned_data["locks_plan_type"] or "",
+            )
+        except ValidationError as e:
+            errors = _messages_of(e)
+        else:
+            messages.success(request, f"{phase.name} changed.")
+            return redirect(phase.get_absolute_url())
+    context = _phase_context(member, phase, edit_form=form, edit_errors=errors)
     return render(request, "process/phase_detail.html", context, status=422)
 
 

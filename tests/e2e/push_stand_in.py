@@ -79,10 +79,15 @@ def deliver_to_service_worker(page, base, message):
         "ServiceWorker.deliverPushMessage",
         {"origin": base, "registrationId": registration["registrationId"], "data": json.dumps(message)},
     )
-    return page.wait_for_function(
-        """async () => {
-            const notes = await (await navigator.serviceWorker.ready).getNotifications();
-            const shown = notes.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
-            return shown.length ? shown : null;
-        }"""
-    ).json_value()
+    # Polled from here: `wait_for_function` takes the async function's promise itself as truthy.
+    deadline = time.monotonic() + 20
+    while True:
+        shown = page.evaluate(
+            """async () => {
+                const notes = await (await navigator.serviceWorker.ready).getNotifications();
+                return notes.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
+            }"""
+        )
+        if shown or time.monotonic() > deadline:
+            return shown
+        page.wait_for_timeout(100)

@@ -29,7 +29,7 @@ from .push_stand_in import (
     worker_ready,
 )
 from .story.cast import load_cast
-from .story.harness import LIVE, PASSWORD, WS_PROBE
+from .story.harness import LIVE, PASSWORD, SHOTS, WS_PROBE
 from .story.screens import card, cell, save_cell_with_note, transition
 
 pytestmark = [
@@ -54,8 +54,14 @@ def _in_a_thread(fn):
 def _world():
     from process.models import Meeting
 
-    meeting = Meeting.objects.select_related("tenant").get(tenant__slug="northwind")
-    return {"meeting": meeting.get_absolute_url()}
+    meeting = Meeting.objects.select_related("tenant", "cycle__tenant").get(tenant__slug="northwind")
+    return {"meeting": meeting.get_absolute_url(), "cycle": meeting.cycle.get_absolute_url()}
+
+
+def _doc_shot(page, name):
+    """A picture for the README's "Running an S&OP cycle" (`make screenshots` copies it to docs/)."""
+    (SHOTS / "docs").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "docs" / f"{name}.png"))
 
 
 @pytest.fixture
@@ -144,6 +150,7 @@ def test_a_cycle_runs_from_phones_to_the_decision(stack_with_push, push_service,
     expect(sam.get_by_role("button", name="Confirm approval")).to_be_visible()
     expect(sam.locator("main")).to_contain_text("4,800")  # the version's largest change, before confirming
     assert horizontal_overflow(sam) == 0
+    _doc_shot(sam, "cycle-1-phone-approve-in-two-taps")
     sam.get_by_role("button", name="Confirm approval").click()  # tap 2
     sam.wait_for_url(re.compile(r"/my-work/"))
     expect(sam.locator("main")).to_contain_text("approved")
@@ -154,7 +161,7 @@ def test_a_cycle_runs_from_phones_to_the_decision(stack_with_push, push_service,
     dana.goto(f"{base}{SLUG}/my-work/")
     overdue = dana.locator("#my-tasks .my-work-row", has_text="Check oat supply with Oatfield Mills")
     overdue.get_by_role("button", name=re.compile("^Complete")).click()
-    expect(overdue).to_have_count(0)
+    expect(overdue.get_by_role("status")).to_have_text("Done")  # in place, no reload
 
     # Priya, on her phone, finishes hers and her team's, then closes the supply review from My work.
     priya = _person(new_page, base, "priya", PHONE)
@@ -162,8 +169,10 @@ def test_a_cycle_runs_from_phones_to_the_decision(stack_with_push, push_service,
     for title in ("Confirm Leeds line capacity", "Review safety stock at the depots"):
         row = priya.locator("#my-tasks .my-work-row", has_text=title)
         row.get_by_role("button", name=re.compile("^Complete")).click()
-        expect(row).to_have_count(0)
+        expect(row.get_by_role("status")).to_have_text("Done")
     phase = priya.locator("#my-phases .my-work-row", has_text="Supply review")
+    priya.locator("#my-phases").scroll_into_view_if_needed()
+    _doc_shot(priya, "cycle-2-phone-my-work-close-phase")
     phase.get_by_role("button", name="Close Supply review").click()
     priya.wait_for_url(re.compile(r"/my-work/"))
     expect(priya.locator("main")).to_contain_text("Supply review closed")
@@ -174,8 +183,13 @@ def test_a_cycle_runs_from_phones_to_the_decision(stack_with_push, push_service,
     priya.goto(base + world["meeting"])
     priya.get_by_role("button", name="Refresh agenda").click()
     agenda = priya.locator("main")
-    expect(agenda).to_contain_text(re.compile(r"Demand plan v\d+.*approved", re.I))
+    expect(agenda).to_contain_text(re.compile(r"Approved, to publish: Demand plan v\d+"))
     expect(agenda).to_contain_text("Demand spike")
+    priya.set_viewport_size(DESKTOP)
+    _doc_shot(priya, "cycle-3-meeting-agenda")
+    priya.goto(base + world["cycle"])
+    expect(priya.locator("main")).to_contain_text("Supply review")
+    _doc_shot(priya, "cycle-4-cycle-timeline")
 
     # Sam records the decision in the meeting; Dana, an attendee, has her feed open and sees it live.
     dana.goto(f"{base}{SLUG}/")
@@ -183,12 +197,13 @@ def test_a_cycle_runs_from_phones_to_the_decision(stack_with_push, push_service,
     dana.evaluate("() => { window.__noReload = 'still here'; }")
     sam.goto(base + world["meeting"])
     sam.get_by_role("button", name="Record a decision").click()
-    sam.get_by_label("Question").fill(QUESTION)
-    sam.get_by_label("Choice").fill("Yes: build two weeks ahead at Leeds")
-    sam.get_by_label(re.compile("^Decided now")).check()
+    sam.get_by_label("Question", exact=True).fill(QUESTION)
+    sam.get_by_label("Choice", exact=True).fill("Yes: build two weeks ahead at Leeds")
+    sam.get_by_role("checkbox", name=re.compile("Decided now")).check()
     sam.get_by_role("button", name="Record", exact=True).click()
     expect(sam.locator("main")).to_contain_text(QUESTION)
     expect(card(dana, QUESTION)).to_be_visible()
     assert dana.evaluate("() => window.__noReload") == "still here"
-    sam.goto(f"{base}{SLUG}/decisions/")
-    expect(sam.locator("main")).to_contain_text(QUESTION)
+    dana.goto(f"{base}{SLUG}/decisions/")
+    expect(dana.locator("main")).to_contain_text(QUESTION)
+    _doc_shot(dana, "cycle-5-decisions-register")

@@ -41,6 +41,11 @@ ROUTES = [
     RouteCase("process:phase_close", methods=("POST",), data={"reason": "because"}),
     RouteCase("process:phase_reopen", methods=("POST",), data={"reason": "because"}),
     RouteCase(
+        "process:phase_edit",
+        methods=("POST",),
+        data={"owner": "", "starts_on": "2026-12-01", "due_on": "2026-12-05", "locks_plan_type": ""},
+    ),
+    RouteCase(
         "process:cycle_settings",
         methods=("GET", "POST"),
         data={"remind_days_before": "1", "escalate_after_days": "2"},
