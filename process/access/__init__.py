@@ -10,7 +10,7 @@ from .cycles import (
     access_task_template,
 )
 from .meetings import access_agenda_item, access_decision, access_meeting
-from .tasks import access_checklist_item, access_own_absence, access_task, access_team, mine_q, visible_tasks
+from .tasks import access_checklist_item, access_own_absence, access_task, mine_q, visible_tasks
 
 __all__ = [
     "access_cycle",
@@ -24,7 +24,6 @@ __all__ = [
     "access_meeting",
     "access_own_absence",
     "access_task",
-    "access_team",
     "mine_q",
     "visible_tasks",
 ]

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sopsocial.pages.params import ascii_int
-from sopsocial.tenancy.models import Membership, Team, TeamMembership
+from sopsocial.tenancy.models import Membership, TeamMembership
 
 from ..models import Absence, ChecklistItem, Task
 
@@ -56,14 +56,6 @@ def access_checklist_item(task: Task, item_id: int | str) -> ChecklistItem:
     if item is None:
         raise Http404
     return item
-
-
-def access_team(member: Membership, team_id: int | str) -> Team:
-    pk = ascii_int(team_id)
-    team = Team.objects.filter(tenant_id=member.tenant_id, pk=pk).first() if pk is not None else None
-    if team is None:
-        raise Http404
-    return team
 
 
 def access_own_absence(member: Membership, absence_id: int | str) -> Absence:

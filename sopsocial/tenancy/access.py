@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from sopsocial.pages.params import ascii_int
+
 from .models import Invitation, Membership, Partner, Team, Tenant
 from .policy import Perm, can
 
@@ -127,9 +129,8 @@ def access_person(member: Membership, membership_id: int | str) -> Membership:
 
 def access_team(member: Membership, team_id: int | str) -> Team:
     """A team of the member's tenant (teams are the tenant's own structure: partner users get 404)."""
-    if member.is_external:
+    pk = ascii_int(team_id)  # "٣" is not team 3
+    team = Team.objects.filter(tenant=member.tenant, pk=pk).first() if pk is not None else None
+    if member.is_external or team is None:
         raise Http404
-    try:
-        return Team.objects.get(tenant=member.tenant, pk=team_id)
-    except (Team.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return team
