@@ -11,14 +11,14 @@ one. Everything else is the product's own screens, as its users would use them.
 
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from feeds.push import generate_vapid_keys
-from tests.live_stack import LiveStack, test_database_url
+from tests.live_stack import LiveStack
+from tests.live_stack import test_database_url as live_database_url
 
 from ..feeds.push_helpers import BrowserKeys, verify_vapid
 from .browser import DESKTOP, PHONE, horizontal_overflow
@@ -43,12 +43,6 @@ pytestmark = [
 SLUG = "/t/northwind"
 SUBJECT = "mailto:ops@northwind.example"
 QUESTION = "Run the Contoso promotion volume from Leeds?"
-
-
-def _in_a_thread(fn):
-    """Read the database while Playwright's loop runs (Django refuses it on the loop's thread)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn).result()
 
 
 def _world():
@@ -81,7 +75,7 @@ def stack_with_push(transactional_db):
         "PUSH_ALLOW_LOCAL_ENDPOINTS": "true",  # the stand-in push service is plain local HTTP
     }
     stack = LiveStack(
-        database_url=test_database_url(), redis_url=settings.REDIS_URL, channels_prefix="cycle", env=env
+        database_url=live_database_url(), redis_url=settings.REDIS_URL, channels_prefix="cycle", env=env
     )
     try:
         stack.start()
