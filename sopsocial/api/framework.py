@@ -173,7 +173,8 @@ def api_route(
     view: Callable[..., HttpResponse], *, guarded: bool, query_names: dict[str, frozenset[str]] | None = None
 ) -> Callable[..., HttpResponse]:
     """A ninja path view as Django sees it: a query parameter the operation does not declare is a 400
-    naming it (a typo'd `?afetr=` is not silently ignored), a method it does not serve is a JSON 405,
+    naming it (a typo'd `?afetr=` is not silently ignored), so is one given twice (every parameter takes
+    one value: `?q=a&q=b` is not quietly read as `b`), a method it does not serve is a JSON 405,
     and the tenant guard marker is set only when every operation on the path authenticates with
     `TenantKeyAuth`
     (so `TenantGuardCheckMiddleware` refuses to run a tenant route that forgot it)."""
@@ -184,6 +185,9 @@ def api_route(
         unknown = sorted(set(request.GET) - known) if known is not None else []
         if unknown:
             return errors_response(400, [error_item(f"{n} is not a known parameter", n) for n in unknown])
+        repeated = sorted(n for n in request.GET if len(request.GET.getlist(n)) > 1)
+        if repeated:
+            return errors_response(400, [error_item(f"Give {n} once.", n) for n in repeated])
         response = view(request, *args, **kwargs)
         is_json = response.get("Content-Type", "").startswith("application/json")
         if response.status_code == 405 and not is_json:

@@ -71,6 +71,15 @@ def test_an_undeclared_query_parameter_is_a_400_naming_it(client, tenant, raw):
     assert client.get(url, {"after": "5"}, **_auth(raw)).status_code == 200
 
 
+def test_a_query_parameter_given_twice_is_a_400_naming_it(client, tenant, raw):
+    """`?q=a&q=b` is not quietly read as one of them: every parameter of the API takes one value."""
+    url = reverse("process_decisions_api:decisions", kwargs={"tenant_slug": tenant.slug})
+    response = client.get(f"{url}?q=promo&q=&status=open", **_auth(raw))
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"row": None, "field": "q", "message": "Give q once."}]
+    assert client.get(f"{url}?q=promo&status=open", **_auth(raw)).status_code == 200
+
+
 @pytest.mark.parametrize("value", ["x" * 201, "a\x00b"])
 def test_a_bad_idempotency_key_is_a_400_naming_the_header_and_writes_nothing(client, tenant, raw, value):
     response = _post(client, tenant, "products_bulk", [PRODUCT], raw, idem=value)
