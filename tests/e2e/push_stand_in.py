@@ -62,32 +62,45 @@ SUBSCRIBE_FROM_THE_PAGE = """async ([subscription]) => {
 }"""
 
 
-def deliver_to_service_worker(page, base, message):
-    """Hand `message` (the decrypted push) to the page's service worker as the push service would, and
-    return the notifications it then shows."""
+def deliver_to_service_worker(page, base, message, attempts=3):
+    """Hand `message` (the decrypted push) to the page's service worker as the push service would, once
+    its worker is activated, and return the notifications it then shows. A delivery that shows nothing
+    within 10 s is made again (a busy browser may drop a push sent to a worker that is starting)."""
     cdp = page.context.new_cdp_session(page)
-    registrations = []
+    registrations, versions = [], []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"])
     )
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda event: versions.extend(event["versions"]))
     cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while not any(r["scopeURL"] == f"{base}/" for r in registrations) and time.monotonic() < deadline:
+
+    def ours():
+        return [r for r in registrations if r["scopeURL"] == f"{base}/" and not r["isDeleted"]]
+
+    def activated(registration_id):
+        return any(v["registrationId"] == registration_id and v["status"] == "activated" for v in versions)
+
+    deadline = time.monotonic() + 30
+    while not (ours() and activated(ours()[0]["registrationId"])) and time.monotonic() < deadline:
         page.wait_for_timeout(50)
-    (registration,) = [r for r in registrations if r["scopeURL"] == f"{base}/" and not r["isDeleted"]][:1]
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": base, "registrationId": registration["registrationId"], "data": json.dumps(message)},
-    )
-    # Polled from here: `wait_for_function` takes the async function's promise itself as truthy.
-    deadline = time.monotonic() + 20
-    while True:
-        shown = page.evaluate(
-            """async () => {
-                const notes = await (await navigator.serviceWorker.ready).getNotifications();
-                return notes.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
-            }"""
+    registration_id = ours()[0]["registrationId"]
+    shown = []
+    for _ in range(attempts):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": registration_id, "data": json.dumps(message)},
         )
-        if shown or time.monotonic() > deadline:
-            return shown
-        page.wait_for_timeout(100)
+        # Polled from here: `wait_for_function` takes the async function's promise itself as truthy.
+        deadline = time.monotonic() + 10
+        while not shown and time.monotonic() < deadline:
+            shown = page.evaluate(
+                """async () => {
+                    const notes = await (await navigator.serviceWorker.ready).getNotifications();
+                    return notes.map(n => ({title: n.title, body: n.body, tag: n.tag, data: n.data}));
+                }"""
+            )
+            if not shown:
+                page.wait_for_timeout(100)
+        if shown:
+            break
+    return shown
