@@ -52,6 +52,29 @@ class PlanningVerb(Verb):
     SUPPLIER_UPDATE = ("planning.supplier_update", "changed a supplier")
     ORDER_UPDATE = ("planning.order_update", "changed a sales order")  # created by loads (form, file, API)
     DEMO_LOAD = ("demo.load", "loaded demo data")
+    # Consensus demand (`consensus`, `forecast`): layers, reason codes, the statistical baseline.
+    LAYER_CHANGE = ("planning.layer_change", "changed a forecast layer's figure")
+    LAYERS_UPDATE = ("planning.layers_update", "changed the forecast layers")
+    REASON_CODES_UPDATE = ("planning.reason_codes_update", "changed the reason codes")
+    BASELINE_QUEUE = ("planning.baseline_queue", "asked for a statistical baseline")
+    BASELINE_RUN = ("planning.baseline_run", "computed the statistical baseline")
+    SNAPSHOTS_TAKE = ("planning.snapshots_take", "kept the forecasts by lag")
+    # What-if scenarios (`scenarios`).
+    SCENARIO_CREATE = ("planning.scenario_create", "created a scenario")
+    SCENARIO_UPDATE = ("planning.scenario_update", "changed a scenario")
+    SCENARIO_CELL_CHANGE = ("planning.scenario_cell_change", "changed a scenario's figure")
+    SCENARIO_PROMOTE = ("planning.scenario_promote", "promoted a scenario to a draft")
+    SCENARIO_DISCARD = ("planning.scenario_discard", "discarded a scenario")
+    # The assumptions register (`assumptions`).
+    ASSUMPTION_CREATE = ("planning.assumption_create", "stated an assumption")
+    ASSUMPTION_UPDATE = ("planning.assumption_update", "changed an assumption")
+    ASSUMPTION_STATUS = ("planning.assumption_status", "confirmed or invalidated an assumption")
+    ASSUMPTION_LINK = ("planning.assumption_link", "linked an assumption")
+    ASSUMPTION_UNLINK = ("planning.assumption_unlink", "unlinked an assumption")
+    # Money (`money`): prices, costs, the budget version.
+    PRICES_LOAD = ("planning.prices_load", "loaded prices")
+    CUSTOMER_PRICES_LOAD = ("planning.customer_prices_load", "loaded customer prices")
+    BUDGET_SET = ("planning.budget_set", "made a version the budget")
 
 
 # Where a verb is chosen at run time, these say which; tests/core/test_verbs.py checks each covers its

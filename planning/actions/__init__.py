@@ -5,6 +5,7 @@
   workflow (submit, approve, publish, new draft);
 - `cells`: one plan cell at a time (set, comment; `StaleCell`);
 - `entries`: many plan cells of a draft version at once;
+- `layers`: a demand layer's figures and the consensus cells that follow them (`do_write_layer`);
 - `loads`: validated bulk rows of any kind (`do_load_rows`: imports, the ERP API, commands), with
   `orders` for sales orders;
 - `_common`: `parse_qty`, `request_evaluation`.
@@ -27,6 +28,7 @@ from ._common import (
 )
 from .cells import StaleCell, check_comment_cell, check_set_cell, do_set_cell
 from .entries import do_replace_entries
+from .layers import LayerWrite, do_write_layer
 from .loads import do_load_rows
 from .locks import do_lock_plan, do_unlock_plan, lock_for, refuse_locked_version, version_lock
 from .master import do_save_object, do_save_supplier
@@ -66,6 +68,8 @@ __all__ = [
     "do_create_version",
     "do_start_cycle",
     "do_load_rows",
+    "do_write_layer",
+    "LayerWrite",
     "do_replace_entries",
     "do_save_object",
     "do_save_supplier",

@@ -1,9 +1,28 @@
+from .assumptions import (
+    Assumption,
+    AssumptionCell,
+    AssumptionKind,
+    AssumptionLink,
+    AssumptionStatus,
+    EffectUnit,
+)
+from .consensus import (
+    BaselineSeries,
+    ForecastLayer,
+    ForecastRun,
+    ForecastSnapshot,
+    LayerEntry,
+    LayerKind,
+    ReasonCode,
+    RunStatus,
+)
 from .imports import ImportJob
 from .master import (
     Actual,
     Brand,
     Capacity,
     Customer,
+    CustomerPrice,
     Event,
     Facility,
     FacilityKind,
@@ -32,8 +51,27 @@ from .plans import (
     PlanVersion,
     VersionStatus,
 )
+from .scenarios import Scenario, ScenarioDelta, ScenarioStatus
 
 __all__ = [
+    "Assumption",
+    "AssumptionCell",
+    "AssumptionKind",
+    "AssumptionLink",
+    "AssumptionStatus",
+    "BaselineSeries",
+    "CustomerPrice",
+    "EffectUnit",
+    "ForecastLayer",
+    "ForecastRun",
+    "ForecastSnapshot",
+    "LayerEntry",
+    "LayerKind",
+    "ReasonCode",
+    "RunStatus",
+    "Scenario",
+    "ScenarioDelta",
+    "ScenarioStatus",
     "FROZEN_STATUSES",
     "CellNote",
     "Actual",

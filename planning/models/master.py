@@ -38,6 +38,9 @@ class Product(HasSubject):
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, null=True, blank=True, related_name="products")
     family = models.CharField(max_length=100, blank=True)
     unit = models.CharField(max_length=20, default="case")
+    # Money (in the tenant's currency, per unit): a customer's own price is a CustomerPrice.
+    price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    standard_cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     case_size = models.PositiveIntegerField(default=1, help_text="Consumer units per case")
 
     class Meta:
@@ -372,3 +375,21 @@ class Actual(models.Model):
 
     def __str__(self):
         return f"{self.product_id}/{self.customer_id}/{self.facility_id} {self.week}: {self.qty}"
+
+
+class CustomerPrice(models.Model):
+    """A customer's own price for a product (the product's price applies to everyone else)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="customer_prices")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="prices")
+    price = models.DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "customer"], name="customer_price_unique"),
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="customer_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id} for {self.customer_id}: {self.price}"

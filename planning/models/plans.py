@@ -88,10 +88,15 @@ class PlanVersion(HasSubject):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The plan's budget: other versions show their gap to it in money (`planning.money`).
+    is_budget = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(is_budget=True), name="version_one_budget_per_plan"
+            ),
             models.UniqueConstraint(fields=["plan", "number"], name="version_unique_number"),
             models.UniqueConstraint(
                 fields=["plan"], condition=models.Q(status="published"), name="version_one_published_per_plan"
@@ -173,6 +178,17 @@ class PlanChange(models.Model):
     changed_by_label = models.CharField(max_length=200, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
+    # A demand layer's override (empty: the consensus, i.e. the version's own cell) and its reason code.
+    layer = models.ForeignKey(
+        "planning.ForecastLayer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason_code = models.ForeignKey(
+        "planning.ReasonCode", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # the audit event that recorded this change: a cell's lineage verifies it against the chain
+    audit_event = models.ForeignKey(
+        "audit.AuditEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -32,6 +32,8 @@ class SubjectKind(models.TextChoices):
     TASK = "task", "Task"
     MEETING = "meeting", "Meeting"
     DECISION = "decision", "Decision"
+    SCENARIO = "scenario", "Scenario"
+    ASSUMPTION = "assumption", "Assumption"
 
 
 class Subject(models.Model):

@@ -17,6 +17,9 @@ class Tenant(models.Model):
         verbose_name="Four eyes on plan versions",
         help_text="The person who submitted a plan version may not approve it.",
     )
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text="ISO 4217 code every price, cost and plan value is in"
+    )
 
     class Meta:
         ordering = ["name"]
