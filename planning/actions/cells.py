@@ -144,7 +144,7 @@ def do_set_cell(
             reason=reason,
         )
         where_words = " × ".join(o.name for o in named)
-        record(
+        change.audit_event = record(
             tenant=member.tenant,
             actor=member.user,
             verb=PlanningVerb.CELL_CHANGE,
@@ -155,6 +155,7 @@ def do_set_cell(
             # the cell's product, customer and facility: their trails show the change too (STORY step 11)
             related=[o.subject for o in named],
         )
+        change.save(update_fields=["audit_event"])
         if reason or files:
             post = feed_actions.check_create_post(
                 member,
