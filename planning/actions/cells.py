@@ -134,17 +134,8 @@ def do_set_cell(
                 entry.refresh_from_db()
                 raise StaleCell(entry.qty, entry.revision)
             entry.refresh_from_db()
-        change = PlanChange.objects.create(
-            tenant=member.tenant,
-            **where,
-            old_qty=old,
-            new_qty=qty,
-            changed_by=member.user,
-            changed_by_label=member.display_name,
-            reason=reason,
-        )
         where_words = " × ".join(o.name for o in named)
-        change.audit_event = record(
+        event = record(
             tenant=member.tenant,
             actor=member.user,
             verb=PlanningVerb.CELL_CHANGE,
@@ -155,7 +146,16 @@ def do_set_cell(
             # the cell's product, customer and facility: their trails show the change too (STORY step 11)
             related=[o.subject for o in named],
         )
-        change.save(update_fields=["audit_event"])
+        change = PlanChange.objects.create(
+            tenant=member.tenant,
+            **where,
+            old_qty=old,
+            new_qty=qty,
+            changed_by=member.user,
+            changed_by_label=member.display_name,
+            reason=reason,
+            audit_event=event,
+        )
         if reason or files:
             post = feed_actions.check_create_post(
                 member,
